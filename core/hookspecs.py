@@ -1,0 +1,150 @@
+"""Hook specifications of the appliance (pluggy project ``storno``, prefix ``storno_``).
+
+Grouped by phase. Provider hooks (render, validation pipeline, parse, submit, poll, reconcile,
+fetch incoming) are *routed*: the core calls exactly one plugin, chosen by provider code, so no
+implementation needs an "is this mine?" guard. Only :mod:`core.plugins` and :mod:`core.providers`
+call ``pm.hook``.
+
+Units: amounts are ``Decimal`` in the document currency (BT-5); times are UTC ``datetime``;
+dates are calendar ``date`` values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+from core.model import Invoice
+from core.views import (
+    CompanyView,
+    Event,
+    IncomingBatch,
+    ParsedDocument,
+    ProviderContext,
+    ProviderInfo,
+    RenderedArtefact,
+    StatusReport,
+    SubmissionView,
+    SubmitReceipt,
+    ValidationPipeline,
+)
+
+PROJECT = "storno"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+# --- start-up --------------------------------------------------------------------------------
+
+
+@hookspec
+def storno_register_providers() -> ProviderInfo:
+    """Declare the provider this plugin implements.
+
+    Called once at start, after the licence gate, by :func:`core.plugins.load_plugins`. All
+    results are collected; a duplicate code, or one the licence does not cover, stops the start.
+    """
+
+
+@hookspec
+def storno_register_routes() -> list[Any]:
+    """Return Litestar route handlers (or routers) to mount under ``/plugins/{code}``.
+
+    Called once when the web app is built; all results are collected. Use it for OAuth callbacks
+    and inbound notifications. Handlers must not touch the core's tables.
+    """
+
+
+# --- documents (inside the issue transaction; pure) ---------------------------------------------
+
+
+@hookspec(firstresult=True)
+def storno_render(document: Invoice, dialect: str) -> RenderedArtefact:
+    """Render the canonical document in ``dialect`` (e.g. ``cius-ro``).
+
+    Routed to the provider owning ``dialect``; called inside the issuing transaction, so it must be
+    pure (no I/O). Raise ``ValueError`` with a sentence naming the missing business terms when
+    the document cannot be expressed in the dialect.
+    """
+
+
+@hookspec(firstresult=True)
+def storno_validation_pipeline(dialect: str) -> ValidationPipeline:
+    """Return the ordered official artefacts (XSD, schematron XSLT) that judge ``dialect``.
+
+    Routed to the provider owning ``dialect``; the core validation engine runs them.
+    """
+
+
+@hookspec(firstresult=True)
+def storno_parse(payload: bytes) -> ParsedDocument:
+    """Read an e-invoice file into the canonical model.
+
+    Routed by sniffing the root element against each provider's ``parse_roots``. ``payload`` is
+    untrusted: parse it only through :func:`core.xmlsafe.parse_untrusted`. Raise ``ValueError``
+    with one sentence when the file cannot be read.
+    """
+
+
+@hookspec(firstresult=True)
+def storno_amend_pdf(document: Invoice, pdf: bytes, xml: bytes) -> bytes | None:
+    """Return a new PDF (e.g. Factur-X with the XML embedded) or None to keep ``pdf``.
+
+    Routed; called outside transactions.
+    """
+
+
+# --- transport (async, outside transactions) ----------------------------------------------------
+
+
+@hookspec(firstresult=True)
+async def storno_submit(submission: SubmissionView, artefact: bytes) -> SubmitReceipt:
+    """Send ``artefact`` to the national system.
+
+    Routed by ``submission.provider``. The submission is already ``in_flight`` and committed.
+    Raise :class:`core.errors.TransientProviderError` (nothing accepted; retry later),
+    :class:`core.errors.PermanentProviderError` (refused for good) or
+    :class:`core.errors.ProviderTimeout` (outcome unknown; the core reconciles before resending).
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_poll(submission: SubmissionView) -> StatusReport:
+    """Ask the provider how far ``submission`` (with its ``external_id``) has got.
+
+    Routed. Raise :class:`core.errors.TransientProviderError` to be polled again later.
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_reconcile(submission: SubmissionView) -> SubmitReceipt | None:
+    """Find an ``unknown`` submission in the provider's own records (e.g. ANAF's message list).
+
+    Routed. Return the receipt when the provider has the document, None when it certainly has not
+    (the core may then resend), or raise :class:`core.errors.TransientProviderError`.
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) -> IncomingBatch:
+    """Fetch the company's inbox messages after ``cursor`` (None: from the provider's horizon).
+
+    Routed. Returns the messages and the next cursor; on any error raise instead of returning a
+    partial batch, so the cursor never advances past an error.
+    """
+
+
+# --- events (after commit) ----------------------------------------------------------------------
+
+
+@hookspec
+def storno_event(event: Event) -> None:
+    """Observe a domain event after its transaction committed. Broadcast to every plugin."""
+
+
+__all__ = [
+    "CompanyView",
+    "PROJECT",
+    "hookimpl",
+    "hookspec",
+]
