@@ -1,0 +1,84 @@
+"""Tables of identity and tenancy: organisations, users, memberships, companies.
+
+Owned by :mod:`core.auth.service` (users, organisations, memberships) and
+:mod:`core.auth.companies` (companies); no other module writes them.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Varchar
+from piccolo.table import Table
+
+from core.db.columns import IdColumn, Stamp
+from core.ids import new_id
+
+
+class Organisation(Table, tablename="organisations"):
+    """An organisation (tenant): owns companies and has members."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    name = Varchar(length=255)
+    slug = Varchar(length=255)
+    created_at = Stamp()
+
+
+class User(Table, tablename="users"):
+    """A person who logs in. ``password_hash`` is an argon2id hash; ``email`` is stored lower-case."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    email = Varchar(length=255)
+    password_hash = Varchar(length=255)
+    first_name = Varchar(length=100, null=True, default=None)
+    last_name = Varchar(length=100, null=True, default=None)
+    locale = Varchar(length=5, default="ro")
+    active = Boolean(default=True)
+    email_verified = Boolean(default=False)
+    created_at = Stamp()
+
+
+class Membership(Table, tablename="memberships"):
+    """A user's role in an organisation (``owner``, ``admin``, ``accountant``, ``employee``).
+
+    ``allowed_companies`` is a JSON list of company ids; empty means every company.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    user = ForeignKey(User)
+    organisation = ForeignKey(Organisation)
+    role = Varchar(length=20, default="owner")
+    active = Boolean(default=True)
+    allowed_companies = JSON(default=[])
+    created_at = Stamp()
+
+
+class Company(Table, tablename="companies"):
+    """A company whose books the appliance keeps (the seller of its outgoing invoices, BG-4).
+
+    ``cif`` is the numeric tax id without ``RO``; ``vat_code`` the VAT identifier with prefix (BT-31).
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    organisation = ForeignKey(Organisation)
+    name = Varchar(length=255)
+    cif = Varchar(length=20)
+    registration_number = Varchar(length=50, null=True, default=None)
+    vat_payer = Boolean(default=True)
+    vat_code = Varchar(length=20, null=True, default=None)
+    vat_on_collection = Boolean(default=False)
+    address = Varchar(length=255, default="")
+    city = Varchar(length=100, default="")
+    state = Varchar(length=100, default="")
+    postal_code = Varchar(length=20, null=True, default=None)
+    country = Varchar(length=2, default="RO")
+    phone = Varchar(length=50, null=True, default=None)
+    email = Varchar(length=255, null=True, default=None)
+    website = Varchar(length=255, null=True, default=None)
+    bank_name = Varchar(length=100, null=True, default=None)
+    bank_account = Varchar(length=50, null=True, default=None)
+    bank_bic = Varchar(length=20, null=True, default=None)
+    default_currency = Varchar(length=3, default="RON")
+    sync_enabled = Boolean(default=True)
+    sync_days_back = Integer(default=60)
+    efactura_delay_hours = Integer(null=True, default=None)
+    created_at = Stamp()
+    deleted_at = Stamp(null=True, default=None)

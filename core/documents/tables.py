@@ -1,0 +1,31 @@
+"""Stored artefacts (XML, signed ZIPs, PDFs) of documents. Owned by :mod:`core.documents.store`.
+
+Content lives on disk under ``$STORNO_DATA_DIR/documents``, addressed by SHA-256; a row whose
+file is gone answers 410 on download.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import ForeignKey, Integer, Varchar
+from piccolo.table import Table
+
+from core.auth.tables import Company
+from core.db.columns import IdColumn, Stamp
+from core.ids import new_id
+from core.invoicing.tables import Invoice
+
+
+class StoredDocument(Table, tablename="stored_documents"):
+    """One stored artefact: ``kind`` is ``xml`` (what we rendered or received), ``signed_zip``
+    (the provider's signed original), ``error_report`` or ``pdf``."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    invoice = ForeignKey(Invoice, null=True, default=None)
+    kind = Varchar(length=20)
+    filename = Varchar(length=255)
+    media_type = Varchar(length=100)
+    sha256 = Varchar(length=64)
+    size = Integer()
+    dialect = Varchar(length=30, null=True, default=None)
+    created_at = Stamp()

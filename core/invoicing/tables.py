@@ -1,0 +1,125 @@
+"""Tables of documents: numbering series, invoices (and credit notes), their lines and events.
+
+Owned by :mod:`core.invoicing.service`. Amounts are integers in minor units (:class:`Amount`),
+quantities and prices at 6 decimals (:class:`Scaled`); see :mod:`core.money`.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Varchar
+from piccolo.table import Table
+
+from core.auth.tables import Company
+from core.db.columns import Amount, IdColumn, Scaled, Stamp
+from core.ids import new_id
+from core.masterdata.tables import Client, Product, Supplier
+
+
+class DocumentSeries(Table, tablename="document_series"):
+    """A numbering series: ``prefix`` + ``current_number`` (the last number used).
+
+    Issuing locks this row in the issuing transaction, so numbers are unique and gap-free.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    prefix = Varchar(length=50)
+    current_number = Integer(default=0)
+    type = Varchar(length=20, default="invoice")
+    active = Boolean(default=True)
+    is_default = Boolean(default=False)
+    source = Varchar(length=20, default="manual")
+    created_at = Stamp()
+
+
+class Invoice(Table, tablename="invoices"):
+    """An invoice or credit note, outgoing or incoming (``documentType``, ``direction`` in the API).
+
+    ``document`` is the frozen canonical EN 16931 document (msgspec JSON of
+    :class:`core.model.Invoice`), written at issue for outgoing documents and at import for
+    incoming ones; issued documents never change.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    direction = Varchar(length=10, default="outgoing")
+    document_type = Varchar(length=20, default="invoice")
+    status = Varchar(length=20, default="draft")
+    number = Varchar(length=100)
+    series = ForeignKey(DocumentSeries, null=True, default=None)
+    client = ForeignKey(Client, null=True, default=None)
+    supplier = ForeignKey(Supplier, null=True, default=None)
+    sender_cif = Varchar(length=30, null=True, default=None)
+    sender_name = Varchar(length=255, null=True, default=None)
+    receiver_cif = Varchar(length=30, null=True, default=None)
+    receiver_name = Varchar(length=255, null=True, default=None)
+    currency = Varchar(length=3, default="RON")
+    exchange_rate = Scaled(null=True, default=None)
+    invoice_type_code = Varchar(length=40, null=True, default="standard")
+    issue_date = Date()
+    due_date = Date(null=True, default=None)
+    notes = Text(null=True, default=None)
+    payment_terms = Text(null=True, default=None)
+    language = Varchar(length=2, default="ro")
+    order_number = Varchar(length=100, null=True, default=None)
+    contract_number = Varchar(length=100, null=True, default=None)
+    buyer_reference = Varchar(length=100, null=True, default=None)
+    subtotal = Amount(default=0)
+    vat_total = Amount(default=0)
+    total = Amount(default=0)
+    discount = Amount(default=0)
+    amount_paid = Amount(default=0)
+    paid_at = Stamp(null=True, default=None)
+    parent = ForeignKey("self", null=True, default=None)
+    parent_number = Varchar(length=100, null=True, default=None)
+    parent_date = Date(null=True, default=None)
+    buyer_snapshot = JSON(null=True, default=None)
+    document = JSON(null=True, default=None)
+    validation = JSON(null=True, default=None)
+    anaf_upload_id = Varchar(length=30, null=True, default=None)
+    anaf_download_id = Varchar(length=30, null=True, default=None)
+    anaf_message_id = Varchar(length=30, null=True, default=None)
+    anaf_status = Varchar(length=30, null=True, default=None)
+    anaf_error_message = Text(null=True, default=None)
+    synced_at = Stamp(null=True, default=None)
+    idempotency_key = Varchar(length=100, null=True, default=None)
+    issued_at = Stamp(null=True, default=None)
+    created_at = Stamp()
+    updated_at = Stamp()
+    deleted_at = Stamp(null=True, default=None)
+
+
+class InvoiceLine(Table, tablename="invoice_lines"):
+    """A document line (BG-25). ``line_total`` is the net amount (BT-131); ``discount`` an absolute
+    line allowance (BG-27) in the document currency."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    invoice = ForeignKey(Invoice)
+    position = Integer()
+    description = Varchar(length=500)
+    quantity = Scaled()
+    unit_of_measure = Varchar(length=20, default="buc")
+    unit_code = Varchar(length=3, default="H87")
+    unit_price = Scaled()
+    vat_rate = Amount(default=2100)
+    vat_category_code = Varchar(length=3, default="S")
+    vat_exemption_reason = Varchar(length=255, null=True, default=None)
+    vat_amount = Amount(default=0)
+    line_total = Amount(default=0)
+    discount = Amount(default=0)
+    product = ForeignKey(Product, null=True, default=None)
+    product_code = Varchar(length=50, null=True, default=None)
+    line_note = Varchar(length=500, null=True, default=None)
+
+
+class DocumentEvent(Table, tablename="document_events"):
+    """A status change or action on a document (``GET /invoices/{id}/events``)."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    invoice = ForeignKey(Invoice)
+    previous_status = Varchar(length=20, null=True, default=None)
+    new_status = Varchar(length=20, null=True, default=None)
+    action = Varchar(length=40)
+    metadata = JSON(default={})
+    created_by = Varchar(length=255, null=True, default=None)
+    created_at = Stamp()

@@ -1,0 +1,160 @@
+"""Typed facade over the provider hooks: one function per hook, routed to exactly one plugin.
+
+Together with :mod:`core.plugins` this is the only module that calls ``pm.hook``. The active
+registry is set once at start (:func:`activate`); tests activate their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from core.errors import ConfigurationError
+from core.model import Invoice
+from core.plugins import PluginRegistry
+from core.views import (
+    Event,
+    IncomingBatch,
+    ParsedDocument,
+    ProviderContext,
+    ProviderInfo,
+    RenderedArtefact,
+    StatusReport,
+    SubmissionView,
+    SubmitReceipt,
+    ValidationPipeline,
+)
+from core.xmlsafe import parse_untrusted
+
+__all__ = [
+    "activate",
+    "registry",
+    "providers",
+    "render",
+    "validation_pipeline",
+    "parse",
+    "submit",
+    "poll",
+    "reconcile",
+    "fetch_incoming",
+    "broadcast",
+    "route_handlers",
+]
+
+log = logging.getLogger("storno.providers")
+_registry: PluginRegistry | None = None
+_trace = False
+
+
+def activate(reg: PluginRegistry, *, trace: bool = False) -> None:
+    """Make ``reg`` the registry every facade call uses (``trace`` logs each routed call)."""
+    global _registry, _trace
+    _registry = reg
+    _trace = trace
+
+
+def registry() -> PluginRegistry:
+    """The active registry. Raises ConfigurationError when none was activated."""
+    if _registry is None:
+        raise ConfigurationError("No plugins are loaded: the appliance was not started through its entry point.")
+    return _registry
+
+
+def providers() -> dict[str, ProviderInfo]:
+    """Registered providers by code."""
+    return dict(registry().providers)
+
+
+def _caller(code: str, hook: str) -> Any:
+    reg = registry()
+    try:
+        module = reg.module_for(code)
+    except KeyError:
+        raise ConfigurationError(f"Provider {code!r} is not loaded (see `storno plugins`).") from None
+    others = [p for p in reg.pm.get_plugins() if p is not module]
+    return reg.pm.subset_hook_caller(hook, remove_plugins=others)
+
+
+def _dialect_owner(dialect: str) -> str:
+    info = registry().provider_for_dialect(dialect)
+    if info is None:
+        raise ConfigurationError(f"No loaded provider renders the dialect {dialect!r}.")
+    return info.code
+
+
+def _timed(code: str, hook: str, started: float) -> None:
+    if _trace:
+        log.info("provider %s %s %.1f ms", code, hook, (time.perf_counter() - started) * 1000)
+
+
+def render(document: Invoice, dialect: str) -> RenderedArtefact:
+    """Render ``document`` in ``dialect`` through the owning plugin (``storno_render``)."""
+    code = _dialect_owner(dialect)
+    started = time.perf_counter()
+    result = _caller(code, "storno_render")(document=document, dialect=dialect)
+    _timed(code, "render", started)
+    return result
+
+
+def validation_pipeline(dialect: str) -> ValidationPipeline:
+    """The official artefacts judging ``dialect``: the owning plugin's, else the core's defaults."""
+    from core.validation import pipelines
+
+    if dialect in pipelines.DEFAULT_PIPELINES:
+        return pipelines.DEFAULT_PIPELINES[dialect]
+    code = _dialect_owner(dialect)
+    return _caller(code, "storno_validation_pipeline")(dialect=dialect)
+
+
+def parse(payload: bytes) -> ParsedDocument:
+    """Read an e-invoice file into the canonical model, routed by its root element.
+
+    Raises :class:`core.errors.UnsafeXmlError` for unsafe or malformed XML and ``ValueError``
+    when no loaded provider reads this kind of document.
+    """
+    root = parse_untrusted(payload)
+    info = registry().provider_for_root(root.tag)
+    if info is None:
+        raise ValueError(f"No loaded provider reads documents whose root element is {root.tag}.")
+    return _caller(info.code, "storno_parse")(payload=payload)
+
+
+async def submit(submission: SubmissionView, artefact: bytes) -> SubmitReceipt:
+    """``storno_submit`` routed by ``submission.provider``."""
+    return await _caller(submission.provider, "storno_submit")(submission=submission, artefact=artefact)
+
+
+async def poll(submission: SubmissionView) -> StatusReport:
+    """``storno_poll`` routed by ``submission.provider``."""
+    return await _caller(submission.provider, "storno_poll")(submission=submission)
+
+
+async def reconcile(submission: SubmissionView) -> SubmitReceipt | None:
+    """``storno_reconcile`` routed by ``submission.provider``."""
+    return await _caller(submission.provider, "storno_reconcile")(submission=submission)
+
+
+async def fetch_incoming(code: str, context: ProviderContext, cursor: str | None) -> IncomingBatch:
+    """``storno_fetch_incoming`` routed to provider ``code``."""
+    return await _caller(code, "storno_fetch_incoming")(context=context, cursor=cursor)
+
+
+def broadcast(event: Event) -> None:
+    """Broadcast ``storno_event`` to every plugin; a failing observer is logged, never raised."""
+    try:
+        registry().pm.hook.storno_event(event=event)
+    except Exception:
+        log.exception("a plugin failed while observing %s", event.name)
+
+
+def route_handlers() -> list[tuple[str, list[Any]]]:
+    """Route handlers each provider plugin mounts, as ``(code, handlers)`` pairs."""
+    reg = registry()
+    out: list[tuple[str, list[Any]]] = []
+    for code in reg.providers:
+        handlers = _caller(code, "storno_register_routes")()
+        flat = [h for group in handlers for h in (group or [])]
+        if flat:
+            out.append((code, flat))
+    return out

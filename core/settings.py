@@ -1,0 +1,144 @@
+"""One typed settings object, read from environment variables at the edge.
+
+Imports no feature code. Every variable is documented in the README ("Settings").
+
+| variable | default | meaning |
+|---|---|---|
+| ``STORNO_ENV`` | ``production`` | ``development`` for the demo, the sandbox and the tests |
+| ``STORNO_DATA_DIR`` | ``./data`` | SQLite file, stored XML, outboxes, overrides |
+| ``STORNO_DATABASE_URL`` | SQLite file in the data dir | ``postgresql://user:pass@host:5432/db`` or ``sqlite:///path`` |
+| ``STORNO_BROKER_URL`` | empty: embedded broker | ``redis://host:6379/0`` for distributed mode |
+| ``STORNO_ARTIFACTS_DIR`` | empty: bundled subset | official XSD/schematron directory |
+| ``STORNO_LICENSE`` / ``STORNO_LICENSE_FILE`` | empty | the licence JWT, or a file holding it |
+| ``STORNO_SECRET_KEY`` / ``STORNO_SECRET_KEY_FILE`` | generated into the data dir | key for access tokens |
+| ``STORNO_OPEN_REGISTRATION`` | ``false`` | anyone may register a new organisation |
+| ``STORNO_PLUGINS`` | empty: every installed plugin | comma-separated allow-list of provider codes |
+| ``STORNO_TRACE_PLUGINS`` | ``false`` | log every provider hook call |
+| ``STORNO_MAX_BODY_BYTES`` | ``10485760`` | request body limit (bytes) |
+| ``STORNO_ANAF_*`` | ANAF production hosts | see :mod:`plugins.anaf.settings` |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from core.errors import ConfigurationError
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """The appliance's settings (see the module docstring for each variable)."""
+
+    env: str = "production"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    broker_url: str = ""
+    artifacts_dir: Path | None = None
+    license_token: str | None = None
+    secret_key: str = ""
+    open_registration: bool = False
+    plugins_allow: tuple[str, ...] = ()
+    trace_plugins: bool = False
+    max_body_bytes: int = 10 * 1024 * 1024
+    sandbox: bool = False
+    provider_settings: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
+
+    @property
+    def development(self) -> bool:
+        """True in ``STORNO_ENV=development`` (demo, sandbox, tests)."""
+        return self.env == "development"
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the database is PostgreSQL."""
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file (only meaningful when not :attr:`is_postgres`)."""
+        url = self.database_url
+        return Path(url.removeprefix("sqlite:///")) if url else self.data_dir / "storno.sqlite"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE`` (Docker secrets)."""
+    if env.get(name):
+        return env[name].strip()
+    path = env.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE points at {path}, which cannot be read ({exc.strerror}).") from None
+    return None
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """The token-signing key: from the environment, else generated once into the data directory."""
+    key = _secret(env, "STORNO_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read :class:`Settings` from ``environ`` (default ``os.environ``); ``overrides`` win.
+
+    Raises :class:`core.errors.ConfigurationError` with one sentence when a value is invalid.
+    """
+    env = os.environ if environ is None else environ
+    mode = env.get("STORNO_ENV", "production").strip() or "production"
+    if mode not in {"production", "development"}:
+        raise ConfigurationError(f"STORNO_ENV must be 'production' or 'development', not {mode!r}.")
+    data_dir = Path(env.get("STORNO_DATA_DIR") or "data").expanduser().resolve()
+    database_url = env.get("STORNO_DATABASE_URL", "").strip()
+    if database_url and not database_url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+        raise ConfigurationError("STORNO_DATABASE_URL must start with postgresql:// or sqlite:///.")
+    artifacts = env.get("STORNO_ARTIFACTS_DIR", "").strip()
+    try:
+        max_body = int(env.get("STORNO_MAX_BODY_BYTES") or 10 * 1024 * 1024)
+    except ValueError:
+        raise ConfigurationError("STORNO_MAX_BODY_BYTES must be a whole number of bytes.") from None
+    providers: dict[str, dict[str, str]] = {}
+    for name, value in env.items():
+        # STORNO_ANAF_API_BASE_URL -> provider_settings["anaf"]["api_base_url"]
+        parts = name.split("_", 2)
+        if len(parts) == 3 and parts[0] == "STORNO" and parts[1].isupper() and parts[1].lower() in _PROVIDER_CODES:
+            providers.setdefault(parts[1].lower(), {})[parts[2].lower()] = value
+    values: dict[str, object] = {
+        "env": mode,
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "broker_url": env.get("STORNO_BROKER_URL", "").strip(),
+        "artifacts_dir": Path(artifacts).expanduser().resolve() if artifacts else None,
+        "license_token": _secret(env, "STORNO_LICENSE"),
+        "open_registration": _flag(env.get("STORNO_OPEN_REGISTRATION")),
+        "plugins_allow": tuple(p.strip() for p in env.get("STORNO_PLUGINS", "").split(",") if p.strip()),
+        "trace_plugins": _flag(env.get("STORNO_TRACE_PLUGINS")),
+        "max_body_bytes": max_body,
+        "provider_settings": providers,
+    }
+    values.update(overrides)
+    if not values.get("secret_key"):
+        values["secret_key"] = _secret_key(env, Path(values["data_dir"]))  # type: ignore[arg-type]
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+_PROVIDER_CODES = frozenset({"anaf", "xrechnung", "sdi", "ksef", "facturx"})
