@@ -78,6 +78,8 @@ def _header(token: str) -> dict[str, Any]:
     except jwt.DecodeError:
         raise LicenseError("The licence is not a well-formed licence token.") from None
     alg = header.get("alg")
+    if not isinstance(alg, str):
+        raise LicenseError("The licence is not a well-formed licence token.")
     if alg != ALGORITHM:
         raise LicenseError(f"The licence is signed with algorithm {alg!r}; only {ALGORITHM} licences are accepted.")
     return header
