@@ -67,7 +67,8 @@ def _common_checks(state: SimulatorState, record: TokenRecord, cif: str, filtru:
 
 
 @get("/{env:str}/FCTEL/rest/listaMesajeFactura")
-async def lista_mesaje(request: Request, env: str) -> Response:
+async def lista_mesaje(request: Request) -> Response:
+    env = request.path_params["env"]
     check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
@@ -119,7 +120,8 @@ def _local(when: dt.datetime) -> str:
 
 
 @get("/{env:str}/FCTEL/rest/listaMesajePaginatieFactura")
-async def lista_mesaje_paginatie(request: Request, env: str) -> Response:
+async def lista_mesaje_paginatie(request: Request) -> Response:
+    env = request.path_params["env"]
     check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)

@@ -75,7 +75,8 @@ def _read(body: bytes) -> tuple[DocumentFacts | None, str | None]:
     return facts, None
 
 
-async def _upload(request: Request, env: str) -> Response:
+async def _upload(request: Request) -> Response:
+    env = request.path_params["env"]
     check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
@@ -118,13 +119,13 @@ async def _upload(request: Request, env: str) -> Response:
 
 
 @post("/{env:str}/FCTEL/rest/upload", status_code=200)
-async def upload(request: Request, env: str) -> Response:
-    return await _upload(request, env)
+async def upload(request: Request) -> Response:
+    return await _upload(request)
 
 
 @post("/{env:str}/FCTEL/rest/uploadb2c", status_code=200)
-async def upload_b2c(request: Request, env: str) -> Response:
-    return await _upload(request, env)
+async def upload_b2c(request: Request) -> Response:
+    return await _upload(request)
 
 
 def _stare_error(text: str) -> Response:
@@ -135,7 +136,8 @@ def _stare_error(text: str) -> Response:
 
 
 @get("/{env:str}/FCTEL/rest/stareMesaj")
-async def stare_mesaj(request: Request, env: str) -> Response:
+async def stare_mesaj(request: Request) -> Response:
+    env = request.path_params["env"]
     check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
@@ -170,7 +172,8 @@ def _download_error(text: str) -> Response:
 
 
 @get("/{env:str}/FCTEL/rest/descarcare")
-async def descarcare(request: Request, env: str) -> Response:
+async def descarcare(request: Request) -> Response:
+    env = request.path_params["env"]
     check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)

@@ -56,7 +56,8 @@ def _nok(messages: list[str]) -> Response:
 
 
 @post("/{env:str}/FCTEL/rest/validare/{std:str}", status_code=200)
-async def validare(request: Request, env: str, std: str) -> Response:
+async def validare(request: Request) -> Response:
+    env, std = request.path_params["env"], request.path_params["std"]
     check_env(request, env)
     rest_gate(request)
     messages = await _judge(request, std, validate=True)
@@ -75,12 +76,14 @@ async def _transform(request: Request, env: str, std: str, *, validate: bool) ->
 
 
 @post("/{env:str}/FCTEL/rest/transformare/{std:str}", status_code=200)
-async def transformare(request: Request, env: str, std: str) -> Response:
+async def transformare(request: Request) -> Response:
+    env, std = request.path_params["env"], request.path_params["std"]
     return await _transform(request, env, std, validate=True)
 
 
 @post("/{env:str}/FCTEL/rest/transformare/{std:str}/DA", status_code=200)
-async def transformare_fara_validare(request: Request, env: str, std: str) -> Response:
+async def transformare_fara_validare(request: Request) -> Response:
+    env, std = request.path_params["env"], request.path_params["std"]
     return await _transform(request, env, std, validate=False)
 
 
