@@ -94,6 +94,24 @@ class Unprocessable(StornoError):
     status = 422
 
 
+class FieldErrors(StornoError):
+    """Field-level validation of a client/product body: shape B ``{"errors": [{"key", "message"}]}``.
+
+    ``errors`` are ``(key, message)`` pairs, ``key`` the camelCase JSON field. Status 422 for
+    clients, 400 for products (objects.md §1).
+    """
+
+    status = 422
+
+    def __init__(self, errors: list[tuple[str, str]], *, status: int = 422) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors))
+        self.errors = errors
+        self.status = status
+
+    def body(self) -> dict[str, Any]:
+        return {"errors": [{"key": key, "message": message} for key, message in self.errors]}
+
+
 class InvalidTransition(Unprocessable):
     """422: the document's state does not allow the action; the message names both states."""
 

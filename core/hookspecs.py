@@ -17,6 +17,7 @@ import pluggy
 
 from core.model import Invoice
 from core.views import (
+    CompanyRecord,
     CompanyView,
     Event,
     IncomingBatch,
@@ -134,6 +135,22 @@ async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) ->
     """
 
 
+# --- public registries (async, outside transactions) -------------------------------------------
+
+
+@hookspec(firstresult=True)
+async def storno_lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
+    """Look a company up in the national public registry (for ``RO``: ANAF's VAT registry).
+
+    Called by ``POST /api/v1/companies`` when only a tax id is sent (and by client enrichment),
+    outside any transaction. Routed to the provider whose ``ProviderInfo.country`` is ``country``
+    (ISO 3166-1 alpha-2). ``tax_id`` is the national tax id without country prefix (for RO the
+    numeric CIF, e.g. ``"14399840"``). Return the registry's record, or None when the registry
+    does not know the id. Raise :class:`core.errors.TransientProviderError` when the registry
+    does not answer (the API then replies 503).
+    """
+
+
 # --- events (after commit) ----------------------------------------------------------------------
 
 
@@ -143,6 +160,7 @@ def storno_event(event: Event) -> None:
 
 
 __all__ = [
+    "CompanyRecord",
     "CompanyView",
     "PROJECT",
     "hookimpl",

@@ -6,6 +6,7 @@ registry is set once at start (:func:`activate`); tests activate their own.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from typing import Any
@@ -14,6 +15,7 @@ from core.errors import ConfigurationError
 from core.model import Invoice
 from core.plugins import PluginRegistry
 from core.views import (
+    CompanyRecord,
     Event,
     IncomingBatch,
     ParsedDocument,
@@ -38,6 +40,7 @@ __all__ = [
     "poll",
     "reconcile",
     "fetch_incoming",
+    "lookup_company",
     "broadcast",
     "route_handlers",
 ]
@@ -138,6 +141,26 @@ async def reconcile(submission: SubmissionView) -> SubmitReceipt | None:
 async def fetch_incoming(code: str, context: ProviderContext, cursor: str | None) -> IncomingBatch:
     """``storno_fetch_incoming`` routed to provider ``code``."""
     return await _caller(code, "storno_fetch_incoming")(context=context, cursor=cursor)
+
+
+async def lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
+    """``storno_lookup_company`` routed to the provider whose ``ProviderInfo.country`` is ``country``.
+
+    Returns the public registry's record, or None when the registry does not know ``tax_id``,
+    when no loaded provider serves ``country`` (or none implements the hook), or when no plugins
+    were activated at all. Errors of the provider (``TransientProviderError``...) propagate.
+    """
+    if _registry is None:
+        return None
+    code = next((info.code for info in _registry.providers.values() if info.country == country.upper()), None)
+    if code is None:
+        return None
+    started = time.perf_counter()
+    result = _caller(code, "storno_lookup_company")(country=country.upper(), tax_id=tax_id)
+    if inspect.isawaitable(result):  # firstresult over async impls hands back the coroutine
+        result = await result
+    _timed(code, "lookup_company", started)
+    return result
 
 
 def broadcast(event: Event) -> None:

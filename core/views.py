@@ -15,6 +15,7 @@ import msgspec
 from core.model import Invoice
 
 __all__ = [
+    "CompanyRecord",
     "CompanyView",
     "Credentials",
     "CredentialStore",
@@ -104,6 +105,28 @@ class CompanyView(msgspec.Struct, frozen=True):
     vat_payer: bool
 
 
+class CompanyRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A company as a national public registry describes it (``storno_lookup_company``).
+
+    For Romania this is ANAF's VAT-registry record: ``cif`` is the numeric tax id without the
+    ``RO`` prefix, ``vat_payer`` whether the company is registered for VAT today,
+    ``registration_number`` the trade-register number (``J40/1234/2020``), ``county`` the county
+    name as the registry writes it (``Cluj``, ``Municipiul Bucuresti``), ``country`` ISO 3166-1
+    alpha-2. Text the registry leaves empty is ``None`` (``name`` and ``cif`` are always set).
+    """
+
+    name: str
+    cif: str
+    vat_payer: bool = False
+    registration_number: str | None = None
+    address: str | None = None
+    city: str | None = None
+    county: str | None = None
+    postal_code: str | None = None
+    country: str = "RO"
+    phone: str | None = None
+
+
 class Credentials(msgspec.Struct, frozen=True):
     """OAuth credentials of a company at a provider. ``expires_at`` is UTC."""
 
@@ -151,6 +174,8 @@ class SubmissionView(msgspec.Struct, frozen=True):
     attempts: int
     context: ProviderContext
     document: Invoice | None = None
+    polls: int = 0  # status polls made so far (drives the provider's back-off)
+    created_at: dt.datetime | None = None  # when the submission was created (UTC): reconciliation window
 
 
 class SubmitReceipt(msgspec.Struct, frozen=True):

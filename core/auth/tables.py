@@ -1,7 +1,7 @@
 """Tables of identity and tenancy: organisations, users, memberships, companies.
 
-Owned by :mod:`core.auth.service` (users, organisations, memberships) and
-:mod:`core.auth.companies` (companies); no other module writes them.
+Owned by :mod:`core.auth.service` (users, organisations, memberships), :mod:`core.auth.security`
+(refresh tokens) and :mod:`core.auth.companies` (companies); no other module writes them.
 """
 
 from __future__ import annotations
@@ -82,3 +82,23 @@ class Company(Table, tablename="companies"):
     efactura_delay_hours = Integer(null=True, default=None)
     created_at = Stamp()
     deleted_at = Stamp(null=True, default=None)
+
+
+class RefreshToken(Table, tablename="refresh_tokens"):
+    """An opaque refresh token, stored only as the SHA-256 hex digest of its text.
+
+    Single use: refreshing marks the row ``used_at`` and issues a new token of the same ``family``
+    (one family per login). Presenting a used token again revokes the whole family (token theft).
+    ``organisation`` is the organisation selected at login, carried into the new access tokens.
+    Created by migration m0003 (raw SQL), not by m0001.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    user = ForeignKey(User, null=False)
+    organisation = Varchar(length=36, null=True, default=None)
+    family = Varchar(length=36)
+    token_hash = Varchar(length=64)
+    expires_at = Stamp()
+    used_at = Stamp(null=True, default=None)
+    revoked_at = Stamp(null=True, default=None)
+    created_at = Stamp()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.auth.tables import Company, Membership, Organisation, User
+from core.auth.tables import Company, Membership, Organisation, RefreshToken, User
 from core.documents.tables import StoredDocument
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
 from core.masterdata.tables import Client, Product, Supplier, VatRate
@@ -12,6 +12,7 @@ TABLES = [
     Organisation,
     User,
     Membership,
+    RefreshToken,
     Company,
     Client,
     Supplier,
