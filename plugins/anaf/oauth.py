@@ -83,8 +83,12 @@ class AnafOAuth:
         if response.status_code != 200 or not data.get("access_token"):
             texts = error_texts_of_json(response.content) if data else [f"HTTP {response.status_code}"]
             if data.get("error") == "invalid_client" or response.status_code == 401:
-                raise PermanentProviderError(f"ANAF OAuth refused the client credentials: {texts[0]}", messages=tuple(texts))
-            raise AuthorizationRequired(f"ANAF OAuth refused the grant; re-authorise: {texts[0]}", messages=tuple(texts))
+                raise PermanentProviderError(
+                    f"ANAF OAuth refused the client credentials: {texts[0]}", messages=tuple(texts)
+                )
+            raise AuthorizationRequired(
+                f"ANAF OAuth refused the grant; re-authorise: {texts[0]}", messages=tuple(texts)
+            )
         access = str(data["access_token"])
         expires_at = _jwt_exp(access)
         if data.get("expires_in") is not None:
@@ -177,14 +181,16 @@ class TokenKeeper:
         """A token good for at least the refresh margin."""
         credentials = await self._load()
         if self._expiring(credentials):
-            credentials = await self._refresh(stale=credentials.access_token)
+            credentials = await self.refresh(stale=credentials.access_token)
         return credentials.access_token
 
     async def after_unauthorized(self, rejected: str) -> str:
         """ANAF answered 401 to ``rejected``: refresh (unless another task already did)."""
-        return (await self._refresh(stale=rejected)).access_token
+        return (await self.refresh(stale=rejected)).access_token
 
-    async def _refresh(self, *, stale: str) -> Credentials:
+    async def refresh(self, *, stale: str) -> Credentials:
+        """Refresh under the store's lock and persist the result; skipped (the stored credentials
+        returned) when the store no longer holds the ``stale`` access token."""
         async with _lock_for(self.store):  # type: ignore[arg-type]
             current = await self._load()
             if current.access_token != stale:

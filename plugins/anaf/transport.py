@@ -10,6 +10,12 @@ Errors: :class:`TransientProviderError` (network before sending, 5xx, 429, empty
 — ``retry_at`` UTC), :class:`PermanentProviderError` (door refusal, rights, WAF page, bad
 parameter), :class:`ProviderTimeout` (upload sent, answer lost), :class:`AuthorizationRequired`
 (no/unrefreshable credentials). Times handed out are UTC; ANAF's own are Romanian local time.
+
+How the provider hooks map onto it (``AnafTransport.from_context(submission.context)``):
+``storno_submit`` → :meth:`~AnafTransport.upload` (``standard="CN"`` for a credit note, else
+``UBL``/``CII`` by dialect); ``storno_poll`` → :meth:`~AnafTransport.poll` (``attempt`` = polls so
+far); ``storno_reconcile`` → :meth:`~AnafTransport.reconcile` (``since`` = when the lost attempt
+started); ``storno_fetch_incoming`` → :meth:`~AnafTransport.fetch_incoming`.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from core.errors import (
     ProviderError,
     ProviderTimeout,
     TransientProviderError,
+    UnsafeXmlError,
 )
 from core.views import Credentials, CredentialStore, IncomingBatch, ProviderContext, StatusReport, SubmitReceipt
 from core.xmlsafe import parse_untrusted
@@ -45,7 +52,12 @@ STANDARD_BY_ROOT = {
     "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice": "CII",
     "{mfp:anaf:dgti:spv:reqMesaj:v1}header": "RASP",
 }
-_STATES = {"in prelucrare": "pending", "ok": "accepted", "nok": "rejected", "XML cu erori nepreluat de sistem": "rejected"}
+_STATES = {
+    "in prelucrare": "pending",
+    "ok": "accepted",
+    "nok": "rejected",
+    "XML cu erori nepreluat de sistem": "rejected",
+}
 _DAY_MS = 86_400_000
 _WINDOW_SAFETY_MS = 10 * 60 * 1000  # keep startTime clear of ANAF's 60-day limit
 
@@ -112,7 +124,7 @@ class AnafTransport:
         """Refresh now (serialised per store) and persist the rotated refresh token."""
         if self.tokens.store is None:
             return await self.oauth.refresh(credentials)
-        return await self.tokens._refresh(stale=credentials.access_token)
+        return await self.tokens.refresh(stale=credentials.access_token)
 
     async def revoke(self, token: str) -> None:
         await self.oauth.revoke(token)
@@ -120,7 +132,13 @@ class AnafTransport:
     # --- HTTP plumbing ------------------------------------------------------------------------
 
     async def _call(
-        self, method: str, endpoint: str, *, what: str, params: dict[str, str], content: bytes | None = None,
+        self,
+        method: str,
+        endpoint: str,
+        *,
+        what: str,
+        params: dict[str, str],
+        content: bytes | None = None,
         upload: bool = False,
     ) -> httpx.Response:
         """One REST call with the bearer; on 401 refresh once and retry once. Status errors raised."""
@@ -132,7 +150,9 @@ class AnafTransport:
         for attempt in (1, 2):
             headers["Authorization"] = f"Bearer {token}"
             try:
-                response = await self.http.request(method, url, params=params, content=content, headers=headers, timeout=timeout)
+                response = await self.http.request(
+                    method, url, params=params, content=content, headers=headers, timeout=timeout
+                )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 raise TransientProviderError(f"ANAF {what}: cannot connect, nothing was sent ({exc!r})") from None
             except httpx.TransportError as exc:
@@ -186,7 +206,12 @@ class AnafTransport:
         :class:`PermanentProviderError` (transient for quota/technical texts).
         """
         if standard is None:
-            standard = STANDARD_BY_ROOT.get(parse_untrusted(xml).tag)
+            try:
+                standard = STANDARD_BY_ROOT.get(parse_untrusted(xml).tag)
+            except UnsafeXmlError as exc:
+                raise PermanentProviderError(
+                    f"ANAF upload: the document is not acceptable XML ({exc.message})."
+                ) from None
         if standard not in ("UBL", "CN", "CII", "RASP"):
             raise PermanentProviderError(f"ANAF upload: no ANAF standard for this document ({standard!r}).")
         params = {"standard": standard, "cif": numeric_cif(cif)}
@@ -211,7 +236,9 @@ class AnafTransport:
         self.quota.take("stareMesaj", upload_id)
         try:
             response = await self._call("GET", "stareMesaj", what="stareMesaj", params={"id_incarcare": upload_id})
-            stare, download_id = answers.parse_stare(response.content, now=self.now(), zone=self.settings.quota_timezone)
+            stare, download_id = answers.parse_stare(
+                response.content, now=self.now(), zone=self.settings.quota_timezone
+            )
         except ProviderError as exc:
             self._remember_quota(exc, "stareMesaj", upload_id)
             raise
@@ -219,7 +246,9 @@ class AnafTransport:
         if state is None:
             raise PermanentProviderError(f"ANAF stareMesaj: unknown stare {stare!r} for id_incarcare={upload_id}")
         if state == "pending":
-            return StatusReport(state="pending", provider_state=stare, next_poll_after=self.settings.poll_delay(attempt))
+            return StatusReport(
+                state="pending", provider_state=stare, next_poll_after=self.settings.poll_delay(attempt)
+            )
         messages = (stare,) if download_id is None and state == "rejected" else ()
         return StatusReport(state=state, provider_state=stare, messages=messages, download_id=download_id)  # type: ignore[arg-type]
 
@@ -241,15 +270,24 @@ class AnafTransport:
         documents = {f"{report.download_id}.zip": download.archive, **download.files}
         messages = (download.error_messages() or ()) if report.state == "rejected" else ()
         return StatusReport(
-            state=report.state, provider_state=report.provider_state, messages=messages,
-            download_id=report.download_id, documents=documents,
+            state=report.state,
+            provider_state=report.provider_state,
+            messages=messages,
+            download_id=report.download_id,
+            documents=documents,
         )
 
     # --- ANAF listaMesajeFactura / listaMesajePaginatieFactura --------------------------------
 
     async def list_messages(
-        self, cif: str, *, days: int | None = None, start_ms: int | None = None, end_ms: int | None = None,
-        page: int | None = None, filtru: str | None = None,
+        self,
+        cif: str,
+        *,
+        days: int | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        page: int | None = None,
+        filtru: str | None = None,
     ) -> tuple[AnafMessage, ...]:
         """Messages of ``cif``'s mailbox; ``filtru`` ``E``/``T``/``P``/``R``.
 
@@ -310,8 +348,13 @@ class AnafTransport:
     # --- reconciliation and inbox (plugins.anaf.mailbox) ----------------------------------------
 
     async def reconcile(
-        self, cif: str, invoice_number: str, issue_date: dt.date, since: dt.datetime,
-        *, exclude_upload_ids: frozenset[str] = frozenset(),
+        self,
+        cif: str,
+        invoice_number: str,
+        issue_date: dt.date,
+        since: dt.datetime,
+        *,
+        exclude_upload_ids: frozenset[str] = frozenset(),
     ) -> SubmitReceipt | None:
         """Find an earlier upload of this document; see :func:`plugins.anaf.mailbox.reconcile`."""
         return await reconcile(self, cif, invoice_number, issue_date, since, exclude_upload_ids=exclude_upload_ids)

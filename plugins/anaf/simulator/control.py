@@ -180,6 +180,19 @@ async def uploads(request: Request) -> Response:
 
 
 control_handlers = [
-    reset, clock_get, clock_set, faults_add, faults_list, faults_clear, scripts_add, inbox,
-    requests_list, requests_clear, config, quota, clients, tokens, uploads,
+    reset,
+    clock_get,
+    clock_set,
+    faults_add,
+    faults_list,
+    faults_clear,
+    scripts_add,
+    inbox,
+    requests_list,
+    requests_clear,
+    config,
+    quota,
+    clients,
+    tokens,
+    uploads,
 ]

@@ -92,9 +92,7 @@ def read_facts(root: etree._Element) -> DocumentFacts:
             root=local,
             standard=standard,
             number=_text(root, "rsm:ExchangedDocument/ram:ID", _CII),
-            issue_date=_date(
-                _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", _CII), "%Y%m%d"
-            ),
+            issue_date=_date(_text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", _CII), "%Y%m%d"),
             seller_cif=normalise_cif(_text(root, f"{trade}/ram:SellerTradeParty/{tax}", _CII)),
             buyer_cif=normalise_cif(_text(root, f"{trade}/ram:BuyerTradeParty/{tax}", _CII)),
         )

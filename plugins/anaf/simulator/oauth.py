@@ -33,7 +33,9 @@ def _oauth_error(error: str, description: str, status: int = 400) -> Response:
     return json_response({"error": error, "error_description": description}, status)
 
 
-def _new_token(state: SimulatorState, kind: str, subject: str, client_id: str, seconds: int, jwt_form: bool) -> TokenRecord:
+def _new_token(
+    state: SimulatorState, kind: str, subject: str, client_id: str, seconds: int, jwt_form: bool
+) -> TokenRecord:
     now = state.clock.now()
     expires = now + dt.timedelta(seconds=seconds)
     if jwt_form:
@@ -133,7 +135,10 @@ async def token(request: Request) -> Response:
                 return _oauth_error("invalid_grant", "Invalid refresh token")
             if record.expires_at <= now:
                 return _oauth_error("invalid_grant", "Refresh token expired")
-            if record.rotated_at is not None and (now - record.rotated_at).total_seconds() >= state.config.refresh_grace:
+            if (
+                record.rotated_at is not None
+                and (now - record.rotated_at).total_seconds() >= state.config.refresh_grace
+            ):
                 return _oauth_error("invalid_grant", "Refresh token was already used")
             if record.rotated_at is None:
                 record.rotated_at = now

@@ -62,7 +62,9 @@ def _script_for(state: SimulatorState, facts: DocumentFacts, standard: str, raw:
                 and (earlier.seller_cif, earlier.number, earlier.issue_date) == (seller, facts.number, facts.issue_date)
             ):
                 return texts.NOK, [texts.duplicate(earlier.index, data_creare(earlier.created_at))], polls
-    if standard == "RASP" and not (facts.rasp_index and facts.rasp_index.isdigit() and int(facts.rasp_index) in state.uploads):
+    if standard == "RASP" and not (
+        facts.rasp_index and facts.rasp_index.isdigit() and int(facts.rasp_index) in state.uploads
+    ):
         return texts.NOK, [texts.stare_unknown(facts.rasp_index or "")], polls
     if state.validator is not None:
         messages = list(state.validator(raw))
@@ -115,8 +117,14 @@ def _finish(state: SimulatorState, upload: Upload, when: dt.datetime) -> None:
     if upload.outcome == texts.NOK:
         report = error_report(upload.index, emitent, upload.errors)
         message = _add_message(
-            state, cif=upload.cif, env=upload.env, tip=texts.TIP_ERORI, id_solicitare=upload.index,
-            detalii=texts.detalii_erori(upload.index), created_at=when, content=report,
+            state,
+            cif=upload.cif,
+            env=upload.env,
+            tip=texts.TIP_ERORI,
+            id_solicitare=upload.index,
+            detalii=texts.detalii_erori(upload.index),
+            created_at=when,
+            content=report,
         )
         upload.download_id = message.id
         return
@@ -124,27 +132,51 @@ def _finish(state: SimulatorState, upload: Upload, when: dt.datetime) -> None:
         target = state.uploads[int(upload.rasp_index or 0)]
         detalii = texts.detalii_mesaj(target.index, upload.cif)
         message = _add_message(
-            state, cif=upload.cif, env=upload.env, tip=texts.TIP_MESAJ_TRANSMIS, id_solicitare=upload.index,
-            detalii=detalii, created_at=when, content=upload.raw,
+            state,
+            cif=upload.cif,
+            env=upload.env,
+            tip=texts.TIP_MESAJ_TRANSMIS,
+            id_solicitare=upload.index,
+            detalii=detalii,
+            created_at=when,
+            content=upload.raw,
         )
         _add_message(
-            state, cif=target.seller_cif or target.cif, env=upload.env, tip=texts.TIP_MESAJ_PRIMIT,
-            id_solicitare=upload.index, detalii=detalii, created_at=when, content=upload.raw,
+            state,
+            cif=target.seller_cif or target.cif,
+            env=upload.env,
+            tip=texts.TIP_MESAJ_PRIMIT,
+            id_solicitare=upload.index,
+            detalii=detalii,
+            created_at=when,
+            content=upload.raw,
         )
         upload.download_id = message.id
         return
     beneficiar = upload.buyer_cif or "0"
     detalii = texts.detalii_factura(upload.index, emitent, beneficiar, autofactura=upload.autofactura)
     message = _add_message(
-        state, cif=upload.cif, env=upload.env, tip=texts.TIP_TRIMISA, id_solicitare=upload.index,
-        detalii=detalii, created_at=when, content=upload.raw,
+        state,
+        cif=upload.cif,
+        env=upload.env,
+        tip=texts.TIP_TRIMISA,
+        id_solicitare=upload.index,
+        detalii=detalii,
+        created_at=when,
+        content=upload.raw,
     )
     upload.download_id = message.id
     # Unlike ANAF's test environment, deliver in both envs so simulated companies can trade.
     if upload.buyer_cif and upload.buyer_cif.isdigit() and upload.buyer_cif != upload.cif:
         _add_message(
-            state, cif=upload.buyer_cif, env=upload.env, tip=texts.TIP_PRIMITA, id_solicitare=upload.index,
-            detalii=detalii, created_at=when, content=upload.raw,
+            state,
+            cif=upload.buyer_cif,
+            env=upload.env,
+            tip=texts.TIP_PRIMITA,
+            id_solicitare=upload.index,
+            detalii=detalii,
+            created_at=when,
+            content=upload.raw,
         )
 
 
@@ -196,8 +228,14 @@ def inject_message(
         else:
             detalii = texts.detalii_factura(index, facts.seller_cif or "0", cif or facts.buyer_cif or "0")
         message = Message(
-            id=message_id or state.next_download_id(), cif=cif, env=env, tip=tip, id_solicitare=index,
-            detalii=detalii, created_at=created_at or state.clock.now(), content=content,
+            id=message_id or state.next_download_id(),
+            cif=cif,
+            env=env,
+            tip=tip,
+            id_solicitare=index,
+            detalii=detalii,
+            created_at=created_at or state.clock.now(),
+            content=content,
         )
         state.messages[message.id] = message
         return message
@@ -216,7 +254,11 @@ def load_inbox(state: SimulatorState, directory: Path, *, cif: str | None, sprea
                 continue
             age = dt.timedelta(days=spread_days) * (len(files) - position) / (len(files) + 1)
             inject_message(
-                state, content=path.read_bytes(), cif=cif, created_at=now - age, message_id=message_id,
+                state,
+                content=path.read_bytes(),
+                cif=cif,
+                created_at=now - age,
+                message_id=message_id,
                 id_solicitare=_stable_id(path.name, 5_900_000_000),
             )
     return ids

@@ -226,7 +226,7 @@ class SimulatorState:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything except ``validator`` and the loaded inbox directories' files."""
+        """Forget everything (clock, config, tokens, uploads, mailboxes, faults, log) but ``validator``."""
         with self.lock:
             self.clock.reset()
             self.config = SimConfig()
@@ -313,7 +313,9 @@ class SimulatorState:
         with self.lock:
             self.faults.append(fault)
 
-    def take_fault(self, endpoint: str, keys: tuple[str | None, ...] = (), kinds: frozenset[str] | None = None) -> Fault | None:
+    def take_fault(
+        self, endpoint: str, keys: tuple[str | None, ...] = (), kinds: frozenset[str] | None = None
+    ) -> Fault | None:
         """Consume the first queued fault for ``endpoint`` whose ``match`` is in ``keys``."""
         with self.lock:
             for fault in self.faults:

@@ -35,7 +35,11 @@ def ubl(
     root: str = "Invoice",
 ) -> bytes:
     """A minimal UBL 2.1 Invoice or CreditNote with the fields ANAF routes on."""
-    type_code = "InvoiceTypeCode>380</cbc:InvoiceTypeCode" if root == "Invoice" else "CreditNoteTypeCode>381</cbc:CreditNoteTypeCode"
+    type_code = (
+        "InvoiceTypeCode>380</cbc:InvoiceTypeCode"
+        if root == "Invoice"
+        else "CreditNoteTypeCode>381</cbc:CreditNoteTypeCode"
+    )
     line = "InvoiceLine" if root == "Invoice" else "CreditNoteLine"
     quantity = "InvoicedQuantity" if root == "Invoice" else "CreditedQuantity"
     return f"""<?xml version="1.0" encoding="UTF-8"?>

@@ -97,8 +97,11 @@ def now_ms(sim) -> int:
 
 def authorize(sim, **overrides):
     params = {
-        "response_type": "code", "client_id": DEFAULT_CLIENT_ID, "redirect_uri": DEFAULT_REDIRECT_URI,
-        "state": "s1", "token_content_type": "jwt",
+        "response_type": "code",
+        "client_id": DEFAULT_CLIENT_ID,
+        "redirect_uri": DEFAULT_REDIRECT_URI,
+        "state": "s1",
+        "token_content_type": "jwt",
     } | overrides
     return http(sim).get("/anaf-oauth2/v1/authorize", params=params, follow_redirects=False)
 
@@ -132,8 +135,15 @@ def test_authorize_redirects_with_code_and_state(sim):
 
 
 def test_token_exchange_basic_or_body_jwt_or_opaque(sim):
-    basic = token_call(sim, {"grant_type": "authorization_code", "code": code_of(authorize(sim)),
-                             "redirect_uri": DEFAULT_REDIRECT_URI, "token_content_type": "jwt"})
+    basic = token_call(
+        sim,
+        {
+            "grant_type": "authorization_code",
+            "code": code_of(authorize(sim)),
+            "redirect_uri": DEFAULT_REDIRECT_URI,
+            "token_content_type": "jwt",
+        },
+    )
     body = basic.json()
     assert basic.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 7_776_000
     access = claims(body["access_token"])
@@ -144,8 +154,11 @@ def test_token_exchange_basic_or_body_jwt_or_opaque(sim):
 
 def test_token_errors(sim):
     code = code_of(authorize(sim))
-    wrong = http(sim).post("/anaf-oauth2/v1/token", data={"grant_type": "authorization_code", "code": code},
-                           auth=(DEFAULT_CLIENT_ID, "wrong"))
+    wrong = http(sim).post(
+        "/anaf-oauth2/v1/token",
+        data={"grant_type": "authorization_code", "code": code},
+        auth=(DEFAULT_CLIENT_ID, "wrong"),
+    )
     assert wrong.status_code == 401 and wrong.json() == {"error": "invalid_client"}
     assert token_call(sim, {"grant_type": "authorization_code", "code": code}).status_code == 200
     reused = token_call(sim, {"grant_type": "authorization_code", "code": code})
@@ -166,8 +179,11 @@ def test_refresh_rotates_with_grace_and_revoke(sim):
     third = token_call(sim, {"grant_type": "refresh_token", "refresh_token": second["refresh_token"]})
     within_grace = token_call(sim, {"grant_type": "refresh_token", "refresh_token": second["refresh_token"]})
     assert third.status_code == within_grace.status_code == 200
-    revoked = http(sim).post("/anaf-oauth2/v1/revoke", data={"token": third.json()["access_token"]},
-                             auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET))
+    revoked = http(sim).post(
+        "/anaf-oauth2/v1/revoke",
+        data={"token": third.json()["access_token"]},
+        auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
+    )
     assert revoked.status_code == 200
     bearer = {"Authorization": f"Bearer {third.json()['access_token']}"}
     assert http(sim).get(f"{REST}/stareMesaj", params={"id_incarcare": "1"}, headers=bearer).status_code == 401
@@ -180,8 +196,9 @@ def test_every_rest_call_checks_the_bearer(sim):
     control(sim, "POST", "config", {"token_expires_in": 10})
     token = control(sim, "POST", "tokens", {})["access_token"]
     control(sim, "POST", "clock", {"advance": 11})
-    expired = http(sim).get(f"{REST}/stareMesaj", params={"id_incarcare": "1"},
-                            headers={"Authorization": f"Bearer {token}"})
+    expired = http(sim).get(
+        f"{REST}/stareMesaj", params={"id_incarcare": "1"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert expired.status_code == 401
 
 
@@ -209,16 +226,22 @@ def test_upload_door_refusals_with_anafs_texts(sim, api):
     assert door_error(api, standard="XML") == "Valorile acceptate pentru parametrul standard sunt UBL, CN, CII sau RASP"
     assert door_error(api, cif="123a") == "CIF introdus= 123a nu este un numar"
     assert door_error(api, extern="NU") == "Daca parametrul extern trebuie completat, valoarea acceptata este DA"
-    assert door_error(api, autofactura="1") == "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"
+    assert (
+        door_error(api, autofactura="1")
+        == "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"
+    )
     assert door_error(api, executare="DA") == (
         f"CIF introdus= {SELLER} nu este inregistrat in Registrul RO e-Factura executari silite"
     )
     assert door_error(api, b"x" * (10 * 1024 * 1024 + 1)) == "Marime fisier transmis mai mare de 10 MB."
     sax = door_error(api, b"not xml at all")
-    assert sax == ("Fisierul transmis nu este valid. org.xml.sax.SAXParseException; lineNumber: 1; "
-                   "columnNumber: 1; Content is not allowed in prolog.")
+    assert sax == (
+        "Fisierul transmis nu este valid. org.xml.sax.SAXParseException; lineNumber: 1; "
+        "columnNumber: 1; Content is not allowed in prolog."
+    )
     assert "Cannot find the declaration of element 'Invoice1'" in door_error(
-        api, b'<Invoice1 xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>')
+        api, b'<Invoice1 xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
+    )
     control(sim, "POST", "config", {"rights": {"SIM-USER-1": ["42"]}})
     assert door_error(api) == f"Nu aveti drept in SPV pentru CIF={SELLER}"
     control(sim, "POST", "config", {"rights": {}})
@@ -229,8 +252,9 @@ def test_upload_door_refusals_with_anafs_texts(sim, api):
 def test_rasp_quota_and_buyer_messages(sim, api):
     control(sim, "POST", "config", {"default_polls": 0})
     index = upload(api, ubl("RASP-1", buyer=BUYER)).get("index_incarcare")
-    rasp = (f'<header xmlns="mfp:anaf:dgti:spv:reqMesaj:v1" index_incarcare="{index}" '
-            f'message="Factura nu corespunde"/>').encode()
+    rasp = (
+        f'<header xmlns="mfp:anaf:dgti:spv:reqMesaj:v1" index_incarcare="{index}" ' f'message="Factura nu corespunde"/>'
+    ).encode()
     answer = upload(api, rasp, standard="RASP", cif=BUYER)
     for i in (index, answer.get("index_incarcare")):
         stare(api, i)
@@ -336,7 +360,10 @@ def test_simple_list_shapes_filters_and_errors(sim, api):
     assert all(isinstance(v, str) for v in message.values())
     assert message["tip"] == "FACTURA TRIMISA" and message["id_solicitare"] == index
     assert re.fullmatch(r"\d{12}", message["data_creare"])
-    assert message["detalii"] == f"Factura cu id_incarcare={index} emisa de cif_emitent={SELLER} pentru cif_beneficiar={BUYER}"
+    assert (
+        message["detalii"]
+        == f"Factura cu id_incarcare={index} emisa de cif_emitent={SELLER} pentru cif_beneficiar={BUYER}"
+    )
     assert listing(api, zile="3", cif=BUYER, filtru="P")["mesaje"][0]["tip"] == "FACTURA PRIMITA"
     errors = {
         "zile=aaa": listing(api, zile="aaa", cif=SELLER),
@@ -378,10 +405,22 @@ def test_paginated_window_errors(sim, api):
     old = str(now - 61 * 86_400_000)
     future = str(now + 3_600_000)
     cases = [
-        ({"startTime": "aaa", "endTime": str(now)}, "startTime = aaa nu este un numar sau nu are o valoare acceptata de sistem"),
-        ({"startTime": old, "endTime": str(now)}, f"startTime = {old} nu poate fi mai vechi de 60 de zile fata de momentul requestului"),
-        ({"startTime": str(now - 1000), "endTime": str(now - 2000)}, f"endTime = {now - 2000} nu poate fi <= startTime = {now - 1000}"),
-        ({"startTime": str(now - 1000), "endTime": future}, f"endTime = {future} nu poate in viitor fata de momentul requestului"),
+        (
+            {"startTime": "aaa", "endTime": str(now)},
+            "startTime = aaa nu este un numar sau nu are o valoare acceptata de sistem",
+        ),
+        (
+            {"startTime": old, "endTime": str(now)},
+            f"startTime = {old} nu poate fi mai vechi de 60 de zile fata de momentul requestului",
+        ),
+        (
+            {"startTime": str(now - 1000), "endTime": str(now - 2000)},
+            f"endTime = {now - 2000} nu poate fi <= startTime = {now - 1000}",
+        ),
+        (
+            {"startTime": str(now - 1000), "endTime": future},
+            f"endTime = {future} nu poate in viitor fata de momentul requestului",
+        ),
         ({"startTime": str(now - 1000), "endTime": str(now - 10)}, "Nu exista mesaje in intervalul selectat"),
     ]
     for window, text in cases:
@@ -471,12 +510,17 @@ def test_global_per_minute_limit_429_or_204(sim, api):
 
 
 def test_upload_faults_delay_drop_500_waf(sim, api):
-    control(sim, "POST", "faults", [
-        {"endpoint": "upload", "kind": "500"},
-        {"endpoint": "upload", "kind": "waf", "match": "W-1"},
-        {"endpoint": "upload", "kind": "drop", "match": "DROP-1"},
-        {"endpoint": "upload", "kind": "delay", "delay_ms": 150},
-    ])
+    control(
+        sim,
+        "POST",
+        "faults",
+        [
+            {"endpoint": "upload", "kind": "500"},
+            {"endpoint": "upload", "kind": "waf", "match": "W-1"},
+            {"endpoint": "upload", "kind": "drop", "match": "DROP-1"},
+            {"endpoint": "upload", "kind": "delay", "delay_ms": 150},
+        ],
+    )
     server_error = api.post(f"{REST}/upload", params={"standard": "UBL", "cif": SELLER}, content=ubl("F-1"))
     assert server_error.status_code == 500
     waf = api.post(f"{REST}/upload", params={"standard": "UBL", "cif": SELLER}, content=ubl("W-1"))

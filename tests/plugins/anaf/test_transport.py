@@ -106,7 +106,9 @@ async def test_reconcile_skips_other_documents_and_excluded_uploads(sim, store):
         assert found is not None and found.external_id == mine.external_id
         assert await client.reconcile(SELLER, "FX-MINE", dt.date(2024, 5, 2), since) is None
         excluded = frozenset({mine.external_id})
-        assert await client.reconcile(SELLER, "FX-MINE", dt.date(2024, 5, 1), since, exclude_upload_ids=excluded) is None
+        assert (
+            await client.reconcile(SELLER, "FX-MINE", dt.date(2024, 5, 1), since, exclude_upload_ids=excluded) is None
+        )
 
 
 async def test_reconcile_not_found_is_transient_while_young_then_none(sim, store):
@@ -285,10 +287,17 @@ async def test_download_returns_raw_zip_and_entries_by_name(sim, client):
     assert sorted(files) == [f"{upload_id}.xml", f"semnatura_{upload_id}.xml"]
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         assert z.read(f"{upload_id}.xml") == ubl("Z-1")
-    verdict = http(sim).post(
-        "/api/validate/signature",
-        files={"file": ("f.xml", files[f"{upload_id}.xml"]), "signature": ("s.xml", files[f"semnatura_{upload_id}.xml"])},
-    ).json()
+    verdict = (
+        http(sim)
+        .post(
+            "/api/validate/signature",
+            files={
+                "file": ("f.xml", files[f"{upload_id}.xml"]),
+                "signature": ("s.xml", files[f"semnatura_{upload_id}.xml"]),
+            },
+        )
+        .json()
+    )
     assert "au fost validate cu succes" in verdict["msg"]
 
 
@@ -377,7 +386,9 @@ async def test_token_refreshed_before_expiry_and_rotation_persisted(sim):
 
 async def test_a_401_is_recovered_by_one_refresh(sim):
     good = issue_credentials(sim)
-    store = MemoryStore(Credentials(access_token="garbled", refresh_token=good.refresh_token, expires_at=good.expires_at))
+    store = MemoryStore(
+        Credentials(access_token="garbled", refresh_token=good.refresh_token, expires_at=good.expires_at)
+    )
     async with make_client(sim, store) as client:
         assert await client.list_messages(SELLER, days=1) == ()
     calls = rest_calls(sim, "listaMesajeFactura")
@@ -485,7 +496,9 @@ async def test_an_accepted_upload_reaches_the_buyers_inbox(sim, client):
 
 async def test_incoming_cursor_never_advances_past_an_error(sim, client):
     ids = control(
-        sim, "POST", "inbox",
+        sim,
+        "POST",
+        "inbox",
         {"messages": [{"xml": ubl(f"IN-{n}").decode(), "cif": BUYER, "age_seconds": 300 - n * 60} for n in range(3)]},
     )["ids"]
     first = await client.fetch_incoming(BUYER, None, limit=1)
@@ -496,3 +509,20 @@ async def test_incoming_cursor_never_advances_past_an_error(sim, client):
     rest = await client.fetch_incoming(BUYER, first.next_cursor)
     assert [m.message_id for m in rest.messages] == ids[1:]
     assert (await client.fetch_incoming(BUYER, rest.next_cursor)).messages == ()
+
+
+def test_settings_from_the_environment_section():
+    from plugins.anaf.settings import AnafSettings
+
+    settings = AnafSettings.from_mapping(
+        {
+            "api_base_url": "http://127.0.0.1:9",
+            "environment": "prod",
+            "upload_read_timeout": "90",
+            "poll_backoff": "5,10",
+        }
+    )
+    assert settings.rest_base_url == "http://127.0.0.1:9/prod/FCTEL/rest"
+    assert settings.upload_read_timeout == 90.0
+    assert [settings.poll_delay(n) for n in range(4)] == [5.0, 10.0, 10.0, 10.0]
+    assert AnafSettings().oauth_url == "https://logincert.anaf.ro/anaf-oauth2/v1"
