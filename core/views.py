@@ -175,7 +175,7 @@ class SubmissionView(msgspec.Struct, frozen=True):
     context: ProviderContext
     document: Invoice | None = None
     polls: int = 0  # status polls made so far (drives the provider's back-off)
-    created_at: dt.datetime | None = None  # when the submission was created (UTC): reconciliation window
+    last_attempt_at: dt.datetime | None = None  # UTC time of the last send whose outcome is unknown (reconciliation window)
 
 
 class SubmitReceipt(msgspec.Struct, frozen=True):

@@ -83,6 +83,7 @@ class Invoice(Table, tablename="invoices"):
     anaf_error_message = Text(null=True, default=None)
     synced_at = Stamp(null=True, default=None)
     idempotency_key = Varchar(length=100, null=True, default=None)
+    idempotency_fingerprint = Varchar(length=64, null=True, default=None)
     issued_at = Stamp(null=True, default=None)
     created_at = Stamp()
     updated_at = Stamp()

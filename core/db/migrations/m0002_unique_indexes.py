@@ -1,4 +1,4 @@
-"""Unique and lookup indexes, as raw SQL that SQLite and PostgreSQL both accept.
+"""The request fingerprint of idempotent creates; unique and lookup indexes, as raw SQL that SQLite and PostgreSQL both accept.
 
 piccolo's ``Unique()`` constraints fail on SQLite, so uniqueness lives in indexes created here.
 """
@@ -7,9 +7,10 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-11-21T02:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "unique and lookup indexes"
+DESCRIPTION = "unique and lookup indexes; idempotency fingerprint"
 
 STATEMENTS = [
+    'ALTER TABLE "invoices" ADD COLUMN "idempotency_fingerprint" VARCHAR(64) DEFAULT NULL',
     'CREATE UNIQUE INDEX IF NOT EXISTS users_email_uq ON "users" ("email")',
     'CREATE UNIQUE INDEX IF NOT EXISTS memberships_user_org_uq ON "memberships" ("user", "organisation")',
     'CREATE UNIQUE INDEX IF NOT EXISTS document_series_prefix_uq ON "document_series" ("company", "prefix")',

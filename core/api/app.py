@@ -1,0 +1,153 @@
+"""The Litestar app factory and the appliance's start-up sequence.
+
+Start-up, in order (the same in every process kind): licence gate, database (connect, and in
+embedded mode migrate), plugins (licensed providers only), services, and in embedded mode the
+job workers and scheduler sweep inside this process. Shutdown stops workers before the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Router, get
+from litestar.openapi import OpenAPIConfig
+
+from core import providers
+from core.api.errors import exception_handlers
+from core.db import engine as db
+from core.documents.store import DocumentStore
+from core.invoicing.service import InvoiceService
+from core.plugins import PluginRegistry, load_plugins
+from core.settings import Settings
+from core.submissions.service import SubmissionService
+from core.submissions.sync import SyncService
+from core.submissions.tables import SyncState
+from core.worker.runtime import Runtime, make_broker
+
+__all__ = ["create_app", "Services"]
+
+log = logging.getLogger("storno")
+
+
+class Services:
+    """Everything a request or job needs, built once per process (``app.state`` mirrors it)."""
+
+    def __init__(self, settings: Settings, sandbox: dict[str, dict[str, Any]] | None = None) -> None:
+        self.settings = settings
+        self.sandbox = sandbox or {}
+        self.store = DocumentStore(settings.data_dir)
+        self.invoices = InvoiceService(self.store)
+        self.runtime: Runtime | None = None
+        self.submissions = SubmissionService(self.invoices, self.store, enqueue=self.enqueue, provider_settings=self.provider_settings)
+        self.sync = SyncService(self.store, provider_settings=self.provider_settings)
+
+    def provider_settings(self, code: str) -> dict[str, Any]:
+        """A provider's settings section: environment variables, overridden by the sandbox."""
+        return {**self.settings.provider_settings.get(code, {}), **self.sandbox.get(code, {})}
+
+    def enqueue(self, name: str, *args: Any) -> None:
+        if self.runtime is not None:
+            self.runtime.enqueue(name, *args)
+
+    async def due(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """Work due now: submission steps and requested syncs."""
+        import datetime as dt
+
+        items: list[tuple[str, tuple[Any, ...]]] = [("submission.step", (i,)) for i in await self.submissions.due()]
+        now = dt.datetime.now(dt.timezone.utc)
+        syncs = await SyncState.select(SyncState.company, SyncState.provider).where(
+            SyncState.due_at.is_not_null() & (SyncState.due_at <= now) & (SyncState.status != "running")
+        ).run()
+        items += [("sync.company", (s["company"], s["provider"])) for s in syncs]
+        return items
+
+    def make_runtime(self, loop: asyncio.AbstractEventLoop) -> Runtime:
+        """The job runtime bound to ``loop`` and the configured broker."""
+        self.runtime = Runtime(
+            make_broker(self.settings.broker_url),
+            loop,
+            {"submission.step": self.submissions.step, "sync.company": self.sync.run},
+            self.due,
+        )
+        return self.runtime
+
+
+async def start_process(settings: Settings, process: str, *, registry: PluginRegistry | None = None, migrate: bool = False) -> PluginRegistry:
+    """The start sequence shared by every process: licence gate, database, plugins.
+
+    Raises :class:`core.errors.LicenseError` (the caller prints it and exits non-zero).
+    """
+    from license.gate import run_gate
+
+    status = run_gate(process)
+    await db.connect(settings)
+    if migrate:
+        await db.migrate()
+    if registry is None:
+        registry = load_plugins(allow=settings.plugins_allow, licensed=status.claims.providers)
+    providers.activate(registry, trace=settings.trace_plugins)
+    return registry
+
+
+def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sandbox: dict[str, dict[str, Any]] | None = None, embedded_workers: bool = True) -> Litestar:
+    """Build the web app. ``registry`` (tests) skips entry-point loading; ``sandbox`` overrides
+    provider settings (the simulators' URLs); ``embedded_workers`` runs jobs in this process."""
+    services = Services(settings, sandbox)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await start_process(settings, "serve", registry=registry, migrate=not settings.is_postgres or settings.development)
+        runtime = services.make_runtime(asyncio.get_running_loop())
+        app.state.runtime = runtime
+        sweeper = None
+        if embedded_workers:
+            runtime.start_workers()
+            sweeper = asyncio.create_task(runtime.sweep_forever())
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
+            await asyncio.get_running_loop().run_in_executor(None, runtime.stop)
+            await db.disconnect()
+
+    @get("/health", tags=["system"])
+    async def health() -> dict[str, str]:
+        """Liveness: the process is up."""
+        return {"status": "ok"}
+
+    from core.auth.controllers import ROUTES as auth_routes
+    from core.auth.deps import DEPENDENCIES
+    from core.invoicing.controllers import ROUTES as invoice_routes
+    from core.invoicing.series import ROUTES as series_routes
+    from core.masterdata.controllers import ROUTES as masterdata_routes
+    from core.submissions.controllers import ROUTES as submission_routes
+
+    route_handlers: list[Any] = [health, *auth_routes, *masterdata_routes, *series_routes, *invoice_routes, *submission_routes]
+    if registry is not None:
+        providers.activate(registry)
+    with contextlib.suppress(Exception):  # plugin routes need an active registry (set at start)
+        for code, handlers in providers.route_handlers():
+            route_handlers.append(Router(path=f"/plugins/{code}", route_handlers=handlers))
+
+    app = Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        dependencies=DEPENDENCIES,
+        exception_handlers=exception_handlers,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="Storno appliance API", version="1.0.0", path="/schema"),
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.services = services
+    app.state.invoices = services.invoices
+    app.state.submissions = services.submissions
+    app.state.sync = services.sync
+    return app

@@ -1,0 +1,1 @@
+"""Stored artefacts (XML, signed ZIPs, PDFs) and, later, PDF rendering."""

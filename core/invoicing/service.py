@@ -1,0 +1,397 @@
+"""The invoice service: drafts, issuing with gap-free numbering, validation, XML, events.
+
+The only writer of ``invoices``, ``invoice_lines`` and ``document_events``. Issuing runs in one
+write transaction: it locks the series row, takes the next number, computes totals (EN 16931),
+builds the canonical document, renders and validates the XML; any failure rolls everything back,
+so no number is spent and no partial row remains (ARCHITECTURE "Lifecycle", objects.md §5.1, §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+
+from core import providers
+from core.auth.tables import Company
+from core.db.engine import engine, write_transaction
+from core.documents.store import DocumentStore
+from core.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
+from core.ids import new_id
+from core.invoicing import states
+from core.invoicing.canonical import build_document
+from core.invoicing.schemas import InvoiceIn
+from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
+from core.invoicing.totals import DraftLine, compute_totals, normalise_vat
+from core.invoicing.units import unit_code
+from core.masterdata.tables import Client
+from core.money import QUANTITY_SCALE, from_minor, to_minor
+from core.validation.engine import validate_async
+
+__all__ = ["InvoiceService", "dialect_for_country", "document_json"]
+
+log = logging.getLogger("storno.invoicing")
+
+_SNAPSHOT_FIELDS = {
+    "type": "type", "name": "name", "cui": "cui", "cnp": "cnp", "vat_code": "vatCode", "is_vat_payer": "isVatPayer",
+    "registration_number": "registrationNumber", "address": "address", "city": "city", "county": "county",
+    "country": "country", "postal_code": "postalCode", "email": "email", "phone": "phone",
+    "bank_name": "bankName", "bank_account": "bankAccount",
+}
+
+
+def dialect_for_country(country: str) -> str:
+    """The e-invoice dialect of the provider serving ``country`` (its first dialect).
+
+    Raises :class:`core.errors.Unprocessable` when no loaded provider serves that country.
+    """
+    for info in providers.providers().values():
+        if info.country == country.upper():
+            return info.dialects[0]
+    raise Unprocessable(f"No e-invoicing provider for country {country} is loaded (see `storno plugins`).")
+
+
+def document_json(document: Any) -> dict[str, Any]:
+    """The canonical document as JSON-compatible data (for the ``document`` column)."""
+    return msgspec.to_builtins(document)
+
+
+def _scaled(value: Decimal) -> int:
+    return to_minor(value.quantize(Decimal(1).scaleb(-QUANTITY_SCALE)), QUANTITY_SCALE)
+
+
+class InvoiceService:
+    """Invoices and credit notes of one appliance; every method is scoped to a company id."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+
+    # --- reads --------------------------------------------------------------------------------
+
+    async def get(self, company_id: str, invoice_id: str) -> dict[str, Any]:
+        """The invoice row; NotFound when it is not this company's (or was deleted)."""
+        row = (
+            await Invoice.select()
+            .where((Invoice.id == invoice_id) & (Invoice.company == company_id) & Invoice.deleted_at.is_null())
+            .first()
+            .run()
+        )
+        if row is None:
+            raise NotFound("Invoice not found.")
+        return row
+
+    async def lines(self, invoice_id: str) -> list[dict[str, Any]]:
+        """The invoice's lines in position order."""
+        return await InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.position).run()
+
+    async def events(self, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
+        """The invoice's events, oldest first."""
+        await self.get(company_id, invoice_id)
+        return await DocumentEvent.select().where(DocumentEvent.invoice == invoice_id).order_by(DocumentEvent.created_at).run()
+
+    async def list(
+        self,
+        company_id: str,
+        *,
+        page: int,
+        limit: int,
+        status: str | None = None,
+        direction: str | None = None,
+        document_type: str | None = None,
+        client_id: str | None = None,
+        search: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        sort: str = "issueDate",
+        order: str = "desc",
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of invoices matching the filters (objects.md §2) and the total count."""
+        where = (Invoice.company == company_id) & Invoice.deleted_at.is_null()
+        if status:
+            where &= Invoice.status == status
+        if direction:
+            where &= Invoice.direction == direction
+        if document_type:
+            where &= Invoice.document_type == document_type
+        if client_id:
+            where &= Invoice.client == client_id
+        if date_from:
+            where &= Invoice.issue_date >= date_from
+        if date_to:
+            where &= Invoice.issue_date <= date_to
+        if search:
+            pattern = f"%{search}%"
+            where &= (
+                Invoice.number.ilike(pattern)
+                | Invoice.receiver_name.ilike(pattern)
+                | Invoice.sender_name.ilike(pattern)
+                | Invoice.receiver_cif.ilike(pattern)
+                | Invoice.sender_cif.ilike(pattern)
+            )
+        column = {"issueDate": Invoice.issue_date, "number": Invoice.number, "total": Invoice.total, "dueDate": Invoice.due_date}[sort]
+        total = await Invoice.count().where(where).run()
+        rows = (
+            await Invoice.select()
+            .where(where)
+            .order_by(column, ascending=order == "asc")
+            .order_by(Invoice.id, ascending=order == "asc")
+            .limit(limit)
+            .offset((page - 1) * limit)
+            .run()
+        )
+        return rows, total
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    async def create(self, company_id: str, data: InvoiceIn, *, actor: str | None, idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
+        """Create a draft; returns (row, created). Same key and same body returns the first draft
+        (created False); the same key with another body is :class:`core.errors.Conflict`."""
+        key = idempotency_key or data.idempotency_key
+        fingerprint = hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+        if key:
+            existing = await Invoice.select().where((Invoice.company == company_id) & (Invoice.idempotency_key == key)).first().run()
+            if existing is not None:
+                if existing["idempotency_fingerprint"] != fingerprint:
+                    raise Conflict("This Idempotency-Key was already used with a different request body.", code="IDEMPOTENCY_KEY_REUSED")
+                return existing, False
+        client = None
+        if data.client_id:
+            client = await Client.select().where((Client.id == data.client_id) & (Client.company == company_id) & Client.deleted_at.is_null()).first().run()
+            if client is None:
+                raise NotFound("Client not found.")
+        parent = None
+        if data.parent_document_id:
+            parent = await self.get(company_id, data.parent_document_id)
+        series_id = data.document_series_id or data.series_id
+        if series_id:
+            series = await DocumentSeries.select(DocumentSeries.id).where((DocumentSeries.id == series_id) & (DocumentSeries.company == company_id)).first().run()
+            if series is None:
+                raise NotFound("Document series not found.")
+        company = await Company.select().where(Company.id == company_id).first().run()
+        today = dt.date.today()
+        issue_date = data.issue_date or today
+        if issue_date > today:
+            raise BadRequest("issueDate may be in the past but never in the future.")
+        totals = compute_totals([DraftLine(l.quantity, l.unit_price, l.vat_rate, l.vat_category_code, l.discount) for l in data.lines])
+        invoice_id = new_id()
+        row = Invoice(
+            id=invoice_id,
+            company=company_id,
+            direction="outgoing",
+            document_type=data.document_type,
+            status="draft",
+            number=f"DRAFT-{invoice_id.replace('-', '')[-8:]}",
+            series=series_id,
+            client=data.client_id,
+            sender_cif=company["cif"],
+            sender_name=company["name"],
+            receiver_cif=(client or {}).get("cui"),
+            receiver_name=(client or {}).get("name"),
+            currency=data.currency,
+            exchange_rate=_scaled(data.exchange_rate) if data.exchange_rate else None,
+            invoice_type_code=data.invoice_type_code,
+            issue_date=issue_date,
+            due_date=data.due_date,
+            notes=data.notes,
+            payment_terms=data.payment_terms,
+            language=data.language,
+            order_number=data.order_number,
+            contract_number=data.contract_number,
+            buyer_reference=data.buyer_reference,
+            subtotal=to_minor(totals.line_net_total),
+            vat_total=to_minor(totals.vat_total),
+            total=to_minor(totals.total),
+            discount=to_minor(totals.discount),
+            parent=parent["id"] if parent else None,
+            parent_number=parent["number"] if parent else None,
+            parent_date=parent["issue_date"] if parent else None,
+            buyer_snapshot={camel: client.get(field) for field, camel in _SNAPSHOT_FIELDS.items()} if client else None,
+            idempotency_key=key,
+            idempotency_fingerprint=fingerprint if key else None,
+        )
+        async with write_transaction():
+            await Invoice.insert(row).run()
+            await InvoiceLine.insert(
+                *[
+                    InvoiceLine(
+                        invoice=invoice_id,
+                        position=i,
+                        description=line.description,
+                        quantity=_scaled(line.quantity),
+                        unit_of_measure=line.unit_of_measure,
+                        unit_code=unit_code(line.unit_of_measure),
+                        unit_price=_scaled(line.unit_price),
+                        vat_rate=to_minor(computed.vat_rate.quantize(Decimal("0.01"))),
+                        vat_category_code=computed.vat_category_code,
+                        vat_amount=to_minor(computed.vat_amount),
+                        line_total=to_minor(computed.net_amount),
+                        discount=to_minor(line.discount.quantize(Decimal("0.01"))),
+                        product=line.product_id,
+                        product_code=line.product_code,
+                        line_note=line.line_note,
+                    )
+                    for i, (line, computed) in enumerate(zip(data.lines, totals.lines, strict=True), start=1)
+                ]
+            ).run()
+            await self._event(invoice_id, None, "draft", "created", actor)
+        return await self.get(company_id, invoice_id), True
+
+    async def delete(self, company_id: str, invoice_id: str) -> None:
+        """Soft-delete a draft or cancelled invoice. An issued one cannot be deleted (series
+        continuity): the error says to use storno."""
+        row = await self.get(company_id, invoice_id)
+        if row["status"] not in states.TRANSITIONS["delete"][0]:
+            raise Unprocessable(
+                f"An invoice in status '{row['status']}' cannot be deleted: issued numbers must stay in the series. Use storno to reverse it.",
+                code="invoice_not_deletable",
+            )
+        await Invoice.update({Invoice.deleted_at: dt.datetime.now(dt.timezone.utc)}).where(Invoice.id == invoice_id).run()
+
+    # --- issuing ------------------------------------------------------------------------------
+
+    async def _lock_series(self, series_id: str) -> dict[str, Any]:
+        query = DocumentSeries.select().where(DocumentSeries.id == series_id)
+        if isinstance(engine(), PostgresEngine):
+            query = query.lock_rows("UPDATE")
+        row = await query.first().run()
+        if row is None:
+            raise Unprocessable("The document series of this invoice no longer exists.")
+        return row
+
+    async def issue(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
+        """Issue a draft: number, totals, canonical document, rendered and validated XML, event.
+
+        Raises :class:`core.errors.InvalidTransition` (not a draft), :class:`core.errors.Unprocessable`
+        (no series, no buyer), :class:`core.errors.ValidationFailed` (422 with rule ids; nothing
+        is persisted and no number is spent).
+        """
+        from core.invoicing.series import default_series
+
+        draft = await self.get(company_id, invoice_id)
+        states.check("issue", draft["status"])
+        if not draft.get("buyer_snapshot"):
+            raise ValidationFailed(
+                "The invoice has no buyer.",
+                {"valid": False, "errors": [{"message": "A client (buyer, BG-7) is required to issue.", "source": "business", "ruleId": "BR-07"}], "warnings": [], "schematronAvailable": False},
+            )
+        company = await Company.select().where(Company.id == company_id).first().run()
+        dialect = dialect_for_country(company["country"])
+        series_id = draft.get("series")
+        if not series_id:
+            series = await default_series(company_id, draft["document_type"]) or (
+                await default_series(company_id, "invoice") if draft["document_type"] == "credit_note" else None
+            )
+            if series is None:
+                raise Unprocessable("No active document series for this document type; create one first.", code="no_series")
+            series_id = series["id"]
+        lines = await self.lines(invoice_id)
+        totals = compute_totals(
+            [
+                DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"]))
+                for l in lines
+            ]
+        )
+        today = dt.date.today()
+        async with write_transaction():
+            current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
+            states.check("issue", current["status"])
+            series = await self._lock_series(series_id)
+            number_value = series["current_number"] + 1
+            number = f"{series['prefix']}{number_value:04d}"
+            document = build_document(company=company, invoice=draft, lines=lines, totals=totals, number=number, issue_date=draft["issue_date"] or today)
+            try:
+                artefact = providers.render(document, dialect)
+            except ValueError as exc:
+                raise ValidationFailed(str(exc), {"valid": False, "errors": [{"message": str(exc), "source": "xml_generation"}], "warnings": [], "schematronAvailable": False}) from None
+            report = await validate_async(artefact.content, providers.validation_pipeline(dialect))
+            contract = report.to_contract()
+            if any(f.blocking for f in report.findings):
+                raise ValidationFailed("The invoice fails the official e-invoice rules.", contract)
+            await DocumentSeries.update({DocumentSeries.current_number: number_value}).where(DocumentSeries.id == series_id).run()
+            result = "refund" if draft.get("parent") else "issued"
+            await Invoice.update(
+                {
+                    Invoice.status: result,
+                    Invoice.number: number,
+                    Invoice.series: series_id,
+                    Invoice.subtotal: to_minor(totals.line_net_total),
+                    Invoice.vat_total: to_minor(totals.vat_total),
+                    Invoice.total: to_minor(totals.total),
+                    Invoice.document: document_json(document),
+                    Invoice.validation: contract,
+                    Invoice.issued_at: dt.datetime.now(dt.timezone.utc),
+                    Invoice.updated_at: dt.datetime.now(dt.timezone.utc),
+                }
+            ).where(Invoice.id == invoice_id).run()
+            await self.store.save(
+                company_id=company_id, invoice_id=invoice_id, kind="xml", filename=artefact.filename,
+                media_type=artefact.media_type, content=artefact.content, dialect=artefact.dialect,
+            )
+            await self._event(invoice_id, "draft", result, "issued", actor, number=number)
+            if draft.get("parent"):
+                await Invoice.update({Invoice.status: "refunded"}).where(Invoice.id == draft["parent"]).run()
+                await self._event(draft["parent"], None, "refunded", "refunded", actor, refundNumber=number)
+        return await self.get(company_id, invoice_id)
+
+    async def validate(self, company_id: str, invoice_id: str) -> dict[str, Any]:
+        """Validate the stored XML (issued) or a fresh render (draft); returns shape C."""
+        row = await self.get(company_id, invoice_id)
+        company = await Company.select().where(Company.id == company_id).first().run()
+        dialect = dialect_for_country(company["country"])
+        if row["status"] == "draft":
+            lines = await self.lines(invoice_id)
+            totals = compute_totals(
+                [DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"])) for l in lines]
+            )
+            if not row.get("buyer_snapshot"):
+                return {"valid": False, "errors": [{"message": "A client (buyer, BG-7) is required.", "source": "business", "ruleId": "BR-07"}], "warnings": [], "schematronAvailable": False}
+            document = build_document(company=company, invoice=row, lines=lines, totals=totals, number=row["number"], issue_date=row["issue_date"])
+            try:
+                xml = providers.render(document, dialect).content
+            except ValueError as exc:
+                return {"valid": False, "errors": [{"message": str(exc), "source": "xml_generation"}], "warnings": [], "schematronAvailable": False}
+        else:
+            _, xml = await self.store.read(invoice_id, "xml")
+        report = await validate_async(xml, providers.validation_pipeline(dialect))
+        return report.to_contract()
+
+    async def xml(self, company_id: str, invoice_id: str) -> tuple[str, bytes]:
+        """(filename, bytes) of the stored XML; 404 before issue, 410 when the file is gone."""
+        row = await self.get(company_id, invoice_id)
+        if row["status"] == "draft":
+            raise NotFound("The invoice has no XML before it is issued.")
+        stored, content = await self.store.read(invoice_id, "xml")
+        return stored["filename"], content
+
+    # --- transport outcomes (called by the submission service) ---------------------------------
+
+    async def transition(self, invoice_id: str, action: str, *, actor: str | None = None, **fields: Any) -> None:
+        """Apply a lifecycle ``action`` (``submit``, ``provider_accepted``, ``provider_rejected``)
+        and set the given columns (e.g. ``anaf_status``) in one statement; records the event."""
+        row = await Invoice.select(Invoice.status, Invoice.parent).where(Invoice.id == invoice_id).first().run()
+        result = states.check(action, row["status"])
+        if action == "provider_accepted" and row.get("parent"):
+            result = "refund"  # objects.md §7.4: ANAF acceptance keeps `refund`
+        values = {getattr(Invoice, k): v for k, v in fields.items()}
+        values[Invoice.status] = result
+        values[Invoice.updated_at] = dt.datetime.now(dt.timezone.utc)
+        await Invoice.update(values).where(Invoice.id == invoice_id).run()
+        meta = {k: v for k, v in fields.items() if k in ("anaf_upload_id", "anaf_download_id", "anaf_error_message")}
+        await self._event(invoice_id, row["status"], result, _EVENT_ACTIONS[action], actor, **meta)
+
+    async def _event(self, invoice_id: str, previous: str | None, new: str | None, action: str, actor: str | None, **metadata: Any) -> None:
+        await DocumentEvent.insert(
+            DocumentEvent(invoice=invoice_id, previous_status=previous, new_status=new, action=action, metadata=metadata, created_by=actor)
+        ).run()
+
+
+_EVENT_ACTIONS = {
+    "submit": "submitted_to_anaf",
+    "provider_accepted": "anaf_validated",
+    "provider_rejected": "anaf_rejected",
+}

@@ -1,0 +1,109 @@
+"""Hook implementations of the ANAF e-Factura provider (Romania, CIUS-RO UBL).
+
+Only hookimpls live here; the dialect is in :mod:`plugins.anaf.xml` / :mod:`plugins.anaf.parse`,
+the transport in :mod:`plugins.anaf.transport`, the simulator in :mod:`plugins.anaf.simulator`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.hookspecs import hookimpl
+from core.model import Invoice
+from core.views import (
+    IncomingBatch,
+    ParsedDocument,
+    ProviderContext,
+    ProviderInfo,
+    RenderedArtefact,
+    StatusReport,
+    SubmissionView,
+    SubmitReceipt,
+    ValidationPipeline,
+)
+from plugins.anaf import parse as anaf_parse
+from plugins.anaf.pipeline import CIUS_RO_PIPELINE
+from plugins.anaf.sandbox import ensure_sandbox_credentials
+from plugins.anaf.transport import AnafTransport
+from plugins.anaf.xml import render_cius_ro
+
+CODE = "anaf"
+DIALECT = "cius-ro"
+
+
+@hookimpl
+def storno_register_providers() -> ProviderInfo:
+    return ProviderInfo(
+        code=CODE,
+        label="ANAF e-Factura (RO)",
+        country="RO",
+        dialects=(DIALECT,),
+        document_types=("invoice", "credit_note"),
+        parse_roots=anaf_parse.ROOTS,
+        capabilities=frozenset({"submit", "poll", "reconcile", "receive"}),
+        simulator="plugins.anaf.sandbox:start_sandbox",
+    )
+
+
+@hookimpl
+def storno_register_routes() -> list[Any]:
+    return []
+
+
+@hookimpl
+def storno_render(document: Invoice, dialect: str) -> RenderedArtefact:
+    return render_cius_ro(document)
+
+
+@hookimpl
+def storno_validation_pipeline(dialect: str) -> ValidationPipeline:
+    return CIUS_RO_PIPELINE
+
+
+@hookimpl
+def storno_parse(payload: bytes) -> ParsedDocument:
+    return anaf_parse.parse(payload)
+
+
+async def _transport(context: ProviderContext) -> AnafTransport:
+    await ensure_sandbox_credentials(context)
+    return AnafTransport.from_context(context)
+
+
+def _buyer_is_foreign(document: Invoice | None) -> bool:
+    return bool(document and document.buyer.address.country_code != "RO")
+
+
+@hookimpl
+async def storno_submit(submission: SubmissionView, artefact: bytes) -> SubmitReceipt:
+    """ANAF upload: ``standard=CN`` for credit notes, ``extern=DA`` for non-Romanian buyers."""
+    async with await _transport(submission.context) as transport:
+        return await transport.upload(
+            artefact,
+            cif=submission.context.company.cif,
+            standard="CN" if submission.document_type == "credit_note" else "UBL",
+            extern=_buyer_is_foreign(submission.document),
+        )
+
+
+@hookimpl
+async def storno_poll(submission: SubmissionView) -> StatusReport:
+    """ANAF stareMesaj (and the signed ZIP once processed)."""
+    async with await _transport(submission.context) as transport:
+        return await transport.poll(submission.external_id or "", attempt=submission.polls)
+
+
+@hookimpl
+async def storno_reconcile(submission: SubmissionView) -> SubmitReceipt | None:
+    """Look for an upload whose response was lost, in ANAF's message list."""
+    since = submission.last_attempt_at or dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    async with await _transport(submission.context) as transport:
+        return await transport.reconcile(submission.context.company.cif, submission.invoice_number, submission.issue_date, since)
+
+
+@hookimpl
+async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) -> IncomingBatch:
+    """FACTURA PRIMITA messages after ``cursor``, each with its invoice XML and signed ZIP."""
+    async with await _transport(context) as transport:
+        return await transport.fetch_incoming(context.company.cif, cursor)
