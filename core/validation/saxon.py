@@ -30,6 +30,7 @@ __all__ = ["call", "compile_stylesheet", "on_worker", "submit", "transform"]
 T = TypeVar("T")
 
 _THREAD_NAME = "storno-saxon"
+_local = threading.local()  # ``worker`` is True on the dedicated thread only
 _lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
 _state: dict[str, Any] = {}  # only touched on the worker thread: "processor", "xslt", "compiled"
@@ -45,9 +46,13 @@ def _forget() -> None:
 os.register_at_fork(after_in_child=_forget)
 
 
+def _mark_worker() -> None:
+    _local.worker = True
+
+
 def on_worker() -> bool:
     """True when the current thread is the dedicated validation thread."""
-    return threading.current_thread().name.startswith(_THREAD_NAME)
+    return getattr(_local, "worker", False)
 
 
 def submit(fn: Callable[..., T], /, *args: Any) -> Future[T]:
@@ -55,7 +60,7 @@ def submit(fn: Callable[..., T], /, *args: Any) -> Future[T]:
     global _executor
     with _lock:
         if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_THREAD_NAME)
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_THREAD_NAME, initializer=_mark_worker)
         return _executor.submit(fn, *args)
 
 
