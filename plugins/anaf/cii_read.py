@@ -65,14 +65,20 @@ def _allowance_charge(element: etree._Element, *, line: bool) -> AllowanceCharge
         base_amount=CII.decimal(element, "ram:BasisAmount", "allowance/charge base amount"),
         percentage=CII.decimal(element, "ram:CalculationPercent", "allowance/charge percentage"),
         vat_category_code=None if line else CII.text(element, "ram:CategoryTradeTax/ram:CategoryCode"),
-        vat_rate=None if line else CII.decimal(element, "ram:CategoryTradeTax/ram:RateApplicablePercent", "VAT rate"),
+        vat_rate=(
+            None
+            if line
+            else CII.decimal(element, "ram:CategoryTradeTax/ram:RateApplicablePercent", "VAT rate")
+        ),
         reason=CII.text(element, "ram:Reason"),
         reason_code=CII.text(element, "ram:ReasonCode"),
     )
 
 
 def _line(item: etree._Element) -> InvoiceLine:
-    line_id = CII.required(item, "ram:AssociatedDocumentLineDocument/ram:LineID", "BT-126 invoice line identifier")
+    line_id = CII.required(
+        item, "ram:AssociatedDocumentLineDocument/ram:LineID", "BT-126 invoice line identifier"
+    )
     where = f"of line {line_id}"
     product = CII.find(item, "ram:SpecifiedTradeProduct")
     agreement = CII.find(item, "ram:SpecifiedLineTradeAgreement")
@@ -86,31 +92,47 @@ def _line(item: etree._Element) -> InvoiceLine:
     tax = CII.find(settlement, "ram:ApplicableTradeTax")
     discounts = [a for a in CII.findall(gross, "ram:AppliedTradeAllowanceCharge") if not _indicator(a)]
     reference = next(
-        (r for r in CII.findall(settlement, "ram:AdditionalReferencedDocument") if CII.text(r, "ram:TypeCode") == _INVOICED_OBJECT),
+        (
+            r
+            for r in CII.findall(settlement, "ram:AdditionalReferencedDocument")
+            if CII.text(r, "ram:TypeCode") == _INVOICED_OBJECT
+        ),
         None,
     )
     object_id = CII.text(reference, "ram:IssuerAssignedID")
-    object_identifier = Identifier(object_id, CII.text(reference, "ram:ReferenceTypeCode")) if object_id else None
+    object_identifier = (
+        Identifier(object_id, CII.text(reference, "ram:ReferenceTypeCode")) if object_id else None
+    )
     return InvoiceLine(
         line_id=line_id,
         quantity=CII.required_decimal(quantity, ".", f"BT-129 invoiced quantity {where}"),
         unit_code=(quantity.get("unitCode") or "").strip(),
         net_amount=CII.required_decimal(
-            settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", f"BT-131 line net amount {where}"
+            settlement,
+            "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+            f"BT-131 line net amount {where}",
         ),
         net_price=CII.required_decimal(net, "ram:ChargeAmount", f"BT-146 item net price {where}"),
         item_name=CII.required(product, "ram:Name", f"BT-153 item name {where}"),
         vat_category_code=CII.required(tax, "ram:CategoryCode", f"BT-151 VAT category code {where}"),
         vat_rate=CII.decimal(tax, "ram:RateApplicablePercent", f"BT-152 VAT rate {where}"),
-        note="\n".join(CII.texts(item, "ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content")) or None,
+        note="\n".join(CII.texts(item, "ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content"))
+        or None,
         object_identifier=object_identifier,
         order_line_reference=CII.text(agreement, "ram:BuyerOrderReferencedDocument/ram:LineID"),
-        buyer_accounting_reference=CII.text(settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
+        buyer_accounting_reference=CII.text(
+            settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
+        ),
         period=_period(CII.find(settlement, "ram:BillingSpecifiedPeriod")),
         allowances_charges=tuple(
-            _allowance_charge(e, line=True) for e in CII.findall(settlement, "ram:SpecifiedTradeAllowanceCharge")
+            _allowance_charge(e, line=True)
+            for e in CII.findall(settlement, "ram:SpecifiedTradeAllowanceCharge")
         ),
-        price_discount=CII.decimal(discounts[0], "ram:ActualAmount", f"BT-147 item price discount {where}") if discounts else None,
+        price_discount=(
+            CII.decimal(discounts[0], "ram:ActualAmount", f"BT-147 item price discount {where}")
+            if discounts
+            else None
+        ),
         gross_price=CII.decimal(gross, "ram:ChargeAmount", f"BT-148 item gross price {where}"),
         base_quantity=CII.decimal(base, ".", f"BT-149 item price base quantity {where}"),
         base_quantity_unit_code=((base.get("unitCode") or "").strip() or None) if base is not None else None,
@@ -147,18 +169,33 @@ def _payment(settlement: etree._Element) -> PaymentInstructions | None:
                 CreditTransfer(
                     account_id=account_id,
                     account_name=CII.text(account, "ram:AccountName"),
-                    service_provider_id=CII.text(element, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
+                    service_provider_id=CII.text(
+                        element, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"
+                    ),
                 )
             )
-    card = next((c for c in (CII.find(e, "ram:ApplicableTradeSettlementFinancialCard") for e in means) if c is not None), None)
-    debited = next((v for e in means if (v := CII.text(e, "ram:PayerPartyDebtorFinancialAccount/ram:IBANID"))), None)
+    card = next(
+        (
+            c
+            for c in (CII.find(e, "ram:ApplicableTradeSettlementFinancialCard") for e in means)
+            if c is not None
+        ),
+        None,
+    )
+    debited = next(
+        (v for e in means if (v := CII.text(e, "ram:PayerPartyDebtorFinancialAccount/ram:IBANID"))), None
+    )
     debit = DirectDebit(mandate_reference=mandate, creditor_reference=creditor_id, debited_account=debited)
     return PaymentInstructions(
         means_code=CII.text(first, "ram:TypeCode") or "",
         means_text=CII.text(first, "ram:Information"),
         remittance_information=CII.text(settlement, "ram:PaymentReference"),
         credit_transfers=tuple(transfers),
-        card=PaymentCard(CII.text(card, "ram:ID") or "", CII.text(card, "ram:CardholderName")) if card is not None else None,
+        card=(
+            PaymentCard(CII.text(card, "ram:ID") or "", CII.text(card, "ram:CardholderName"))
+            if card is not None
+            else None
+        ),
         direct_debit=debit if debit != DirectDebit() else None,
     )
 
@@ -180,7 +217,9 @@ def _documents(agreement: etree._Element | None):
         content = CII.binary(binary, ".", "BT-125 attached document")
         attachment = None
         if binary is not None and content is not None:
-            attachment = Attachment(content, (binary.get("mimeCode") or "").strip(), (binary.get("filename") or "").strip())
+            attachment = Attachment(
+                content, (binary.get("mimeCode") or "").strip(), (binary.get("filename") or "").strip()
+            )
         documents.append(
             AdditionalDocument(
                 reference=reference,
@@ -200,8 +239,12 @@ def _vat(settlement: etree._Element) -> tuple[tuple[VatBreakdown, ...], str | No
         breakdown.append(
             VatBreakdown(
                 category_code=CII.required(tax, "ram:CategoryCode", "BT-118 VAT category code"),
-                taxable_amount=CII.required_decimal(tax, "ram:BasisAmount", "BT-116 VAT category taxable amount"),
-                vat_amount=CII.required_decimal(tax, "ram:CalculatedAmount", "BT-117 VAT category tax amount"),
+                taxable_amount=CII.required_decimal(
+                    tax, "ram:BasisAmount", "BT-116 VAT category taxable amount"
+                ),
+                vat_amount=CII.required_decimal(
+                    tax, "ram:CalculatedAmount", "BT-117 VAT category tax amount"
+                ),
                 rate=CII.decimal(tax, "ram:RateApplicablePercent", "BT-119 VAT category rate"),
                 exemption_reason=CII.text(tax, "ram:ExemptionReason"),
                 exemption_reason_code=CII.text(tax, "ram:ExemptionReasonCode"),
@@ -209,7 +252,9 @@ def _vat(settlement: etree._Element) -> tuple[tuple[VatBreakdown, ...], str | No
         )
         due_code = CII.text(tax, "ram:DueDateTypeCode")
         code = code or (TAX_POINT_CODES.get(due_code, due_code) if due_code else None)
-        tax_point = tax_point or CII.date(tax, "ram:TaxPointDate/udt:DateString", "BT-7 value added tax point date")
+        tax_point = tax_point or CII.date(
+            tax, "ram:TaxPointDate/udt:DateString", "BT-7 value added tax point date"
+        )
     return tuple(breakdown), code, tax_point
 
 
@@ -260,11 +305,17 @@ def read_cii(root: etree._Element) -> Invoice:
             line_net_total=CII.decimal(summation, "ram:LineTotalAmount", "BT-106") or Decimal("0"),
             total_without_vat=CII.decimal(summation, "ram:TaxBasisTotalAmount", "BT-109") or Decimal("0"),
             total_with_vat=CII.decimal(summation, "ram:GrandTotalAmount", "BT-112") or Decimal("0"),
-            amount_due=CII.required_decimal(summation, "ram:DuePayableAmount", "BT-115 amount due for payment"),
+            amount_due=CII.required_decimal(
+                summation, "ram:DuePayableAmount", "BT-115 amount due for payment"
+            ),
             allowance_total=CII.decimal(summation, "ram:AllowanceTotalAmount", "BT-107"),
             charge_total=CII.decimal(summation, "ram:ChargeTotalAmount", "BT-108"),
             vat_total=vat_total,
-            vat_total_accounting=vat_total if accounting == currency else _tax_total(summation, accounting) if accounting else None,
+            vat_total_accounting=(
+                vat_total
+                if accounting == currency
+                else _tax_total(summation, accounting) if accounting else None
+            ),
             prepaid_amount=CII.decimal(summation, "ram:TotalPrepaidAmount", "BT-113"),
             rounding_amount=CII.decimal(summation, "ram:RoundingAmount", "BT-114"),
         ),
@@ -273,40 +324,60 @@ def read_cii(root: etree._Element) -> Invoice:
         tax_point_date=tax_point_date,
         tax_point_date_code=tax_point_code,
         due_date=next(
-            (d for t in terms if (d := CII.date(t, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 payment due date"))), None
+            (
+                d
+                for t in terms
+                if (d := CII.date(t, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 payment due date"))
+            ),
+            None,
         ),
         buyer_reference=CII.text(agreement, "ram:BuyerReference"),
         project_reference=CII.text(agreement, "ram:SpecifiedProcuringProject/ram:ID"),
         contract_reference=CII.text(agreement, "ram:ContractReferencedDocument/ram:IssuerAssignedID"),
         purchase_order_reference=CII.text(agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
         sales_order_reference=CII.text(agreement, "ram:SellerOrderReferencedDocument/ram:IssuerAssignedID"),
-        receiving_advice_reference=CII.text(delivery, "ram:ReceivingAdviceReferencedDocument/ram:IssuerAssignedID"),
-        despatch_advice_reference=CII.text(delivery, "ram:DespatchAdviceReferencedDocument/ram:IssuerAssignedID"),
+        receiving_advice_reference=CII.text(
+            delivery, "ram:ReceivingAdviceReferencedDocument/ram:IssuerAssignedID"
+        ),
+        despatch_advice_reference=CII.text(
+            delivery, "ram:DespatchAdviceReferencedDocument/ram:IssuerAssignedID"
+        ),
         tender_or_lot_reference=tender,
         invoiced_object_identifier=invoiced_object,
-        buyer_accounting_reference=CII.text(settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
+        buyer_accounting_reference=CII.text(
+            settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
+        ),
         payment_terms="\n".join(v for t in terms for v in CII.texts(t, "ram:Description")) or None,
         notes=tuple(
             Note(text=CII.text(n, "ram:Content") or "", subject_code=CII.text(n, "ram:SubjectCode"))
             for n in CII.findall(document, "ram:IncludedNote")
             if CII.text(n, "ram:Content")
         ),
-        business_process_type=CII.text(root, "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"),
-        specification_identifier=CII.text(root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
+        business_process_type=CII.text(
+            root, "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
+        ),
+        specification_identifier=CII.text(
+            root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+        ),
         preceding_invoices=tuple(
             PrecedingInvoice(
                 reference=CII.required(e, "ram:IssuerAssignedID", "BT-25 preceding invoice reference"),
-                issue_date=CII.date(e, "ram:FormattedIssueDateTime/qdt:DateTimeString", "BT-26 preceding invoice issue date"),
+                issue_date=CII.date(
+                    e, "ram:FormattedIssueDateTime/qdt:DateTimeString", "BT-26 preceding invoice issue date"
+                ),
             )
             for e in CII.findall(settlement, "ram:InvoiceReferencedDocument")
         ),
         payee=read_cii_payee(CII.find(settlement, "ram:PayeeTradeParty")),
-        tax_representative=read_cii_tax_representative(CII.find(agreement, "ram:SellerTaxRepresentativeTradeParty")),
+        tax_representative=read_cii_tax_representative(
+            CII.find(agreement, "ram:SellerTaxRepresentativeTradeParty")
+        ),
         delivery=read_cii_delivery(delivery),
         invoicing_period=_period(CII.find(settlement, "ram:BillingSpecifiedPeriod")),
         payment_instructions=_payment(settlement),
         allowances_charges=tuple(
-            _allowance_charge(e, line=False) for e in CII.findall(settlement, "ram:SpecifiedTradeAllowanceCharge")
+            _allowance_charge(e, line=False)
+            for e in CII.findall(settlement, "ram:SpecifiedTradeAllowanceCharge")
         ),
         additional_documents=documents,
     )

@@ -12,7 +12,14 @@ from core.model import Address, Contact, Delivery, Identifier, Party, Payee, Tax
 from plugins.anaf.names import CII_NSMAP
 from plugins.anaf.read_common import Reader
 
-__all__ = ["CII", "read_cii_address", "read_cii_delivery", "read_cii_party", "read_cii_payee", "read_cii_tax_representative"]
+__all__ = [
+    "CII",
+    "read_cii_address",
+    "read_cii_delivery",
+    "read_cii_party",
+    "read_cii_payee",
+    "read_cii_tax_representative",
+]
 
 CII = Reader(CII_NSMAP)
 
@@ -125,7 +132,9 @@ def read_cii_delivery(delivery: etree._Element | None) -> Delivery | None:
         party_name=CII.text(ship_to, "ram:Name"),
         location_id=ids[0] if ids else None,
         actual_delivery_date=CII.date(
-            delivery, "ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString", "BT-72 actual delivery date"
+            delivery,
+            "ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString",
+            "BT-72 actual delivery date",
         ),
         address=read_cii_address(CII.find(ship_to, "ram:PostalTradeAddress")),
     )

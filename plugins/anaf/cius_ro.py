@@ -83,7 +83,9 @@ def _sector(city: str | None) -> str | None:
     return f"SECTOR{match.group(1)}" if match else city
 
 
-def _address_problems(address: Address, role: str, terms: tuple[str, ...], rules: tuple[str, ...]) -> Iterator[Problem]:
+def _address_problems(
+    address: Address, role: str, terms: tuple[str, ...], rules: tuple[str, ...]
+) -> Iterator[Problem]:
     """Line 1, city, country, and for RO the county code and Bucharest sector of one address."""
     line1, city, subdivision, country = terms
     line1_rule, city_rule, subdivision_rule, sector_rule = rules
@@ -98,7 +100,9 @@ def _address_problems(address: Address, role: str, terms: tuple[str, ...], rules
         if not code:
             yield Problem(subdivision, f"{role} country subdivision", subdivision_rule)
         elif code not in ISO_3166_2_RO:
-            yield Problem(subdivision, f"{role} country subdivision", subdivision_rule, f"{code!r} is not ISO 3166-2:RO")
+            yield Problem(
+                subdivision, f"{role} country subdivision", subdivision_rule, f"{code!r} is not ISO 3166-2:RO"
+            )
         elif code == "RO-B" and (address.city or "").strip() and _sector(address.city) not in SECTORS:
             yield Problem(city, f"{role} city", sector_rule, f"{address.city!r} is not SECTOR1..SECTOR6")
 
@@ -119,7 +123,12 @@ def cius_ro_problems(document: Invoice) -> list[Problem]:
     allowed = CREDIT_NOTE_TYPE_CODES if document.is_credit_note else INVOICE_TYPE_CODES
     if document.type_code not in allowed:
         problems.append(
-            Problem("BT-3", "invoice type code", "BR-RO-020", f"{document.type_code!r} is not one of 380, 384, 389, 751, 381")
+            Problem(
+                "BT-3",
+                "invoice type code",
+                "BR-RO-020",
+                f"{document.type_code!r} is not one of 380, 384, 389, 751, 381",
+            )
         )
     currency = (document.currency_code or "").strip()
     accounting = document.vat_accounting_currency_code
@@ -127,23 +136,45 @@ def cius_ro_problems(document: Invoice) -> list[Problem]:
         problems.append(Problem("BT-5", "invoice currency code", "BR-05"))
     elif currency != "RON":
         if not accounting:
-            problems.append(Problem("BT-6", "VAT accounting currency code (RON when BT-5 is not RON)", "BR-RO-030"))
+            problems.append(
+                Problem("BT-6", "VAT accounting currency code (RON when BT-5 is not RON)", "BR-RO-030")
+            )
         elif accounting != "RON":
-            problems.append(Problem("BT-6", "VAT accounting currency code", "BR-RO-030", f"{accounting!r} is not RON"))
+            problems.append(
+                Problem("BT-6", "VAT accounting currency code", "BR-RO-030", f"{accounting!r} is not RON")
+            )
     if accounting and accounting != currency:
         if document.totals.vat_total_accounting is None and document.exchange_rate is None:
-            problems.append(Problem("BT-111", "invoice total VAT amount in accounting currency (or the exchange rate)", "BR-53"))
-    code = document.tax_point_date_code or (document.invoicing_period.description_code if document.invoicing_period else None)
+            problems.append(
+                Problem(
+                    "BT-111",
+                    "invoice total VAT amount in accounting currency (or the exchange rate)",
+                    "BR-53",
+                )
+            )
+    code = document.tax_point_date_code or (
+        document.invoicing_period.description_code if document.invoicing_period else None
+    )
     if code and code not in TAX_POINT_DATE_CODES:
-        problems.append(Problem("BT-8", "value added tax point date code", "BR-RO-040", f"{code!r} is not 3, 35 or 432"))
+        problems.append(
+            Problem("BT-8", "value added tax point date code", "BR-RO-040", f"{code!r} is not 3, 35 or 432")
+        )
     if len(document.notes) > 20:
-        problems.append(Problem("BG-1", "invoice note", "BR-RO-A020", f"{len(document.notes)} notes, at most 20"))
+        problems.append(
+            Problem("BG-1", "invoice note", "BR-RO-A020", f"{len(document.notes)} notes, at most 20")
+        )
 
     problems += _address_problems(
-        document.seller.address, "seller", ("BT-35", "BT-37", "BT-39", "BT-40"), ("BR-RO-081", "BR-RO-091", "BR-RO-110", "BR-RO-100")
+        document.seller.address,
+        "seller",
+        ("BT-35", "BT-37", "BT-39", "BT-40"),
+        ("BR-RO-081", "BR-RO-091", "BR-RO-110", "BR-RO-100"),
     )
     problems += _address_problems(
-        document.buyer.address, "buyer", ("BT-50", "BT-52", "BT-54", "BT-55"), ("BR-RO-082", "BR-RO-092", "BR-RO-111", "BR-RO-101")
+        document.buyer.address,
+        "buyer",
+        ("BT-50", "BT-52", "BT-54", "BT-55"),
+        ("BR-RO-082", "BR-RO-092", "BR-RO-111", "BR-RO-101"),
     )
     if document.tax_representative is not None:
         problems += _address_problems(
@@ -155,7 +186,10 @@ def cius_ro_problems(document: Invoice) -> list[Problem]:
     if document.delivery is not None and document.delivery.address is not None:
         address = document.delivery.address
         problems += _address_problems(
-            address, "deliver to", ("BT-75", "BT-77", "BT-79", "BT-80"), ("BR-RO-180", "BR-RO-201", "BR-RO-212", "BR-RO-202")
+            address,
+            "deliver to",
+            ("BT-75", "BT-77", "BT-79", "BT-80"),
+            ("BR-RO-180", "BR-RO-201", "BR-RO-212", "BR-RO-202"),
         )
         if address.country_code != "RO" and not (address.subdivision or "").strip():
             problems.append(Problem("BT-79", "deliver to country subdivision", "BR-RO-211"))
@@ -164,16 +198,35 @@ def cius_ro_problems(document: Invoice) -> list[Problem]:
     categories = set() if document.is_credit_note else {line.vat_category_code for line in document.lines}
     categories |= {a.vat_category_code for a in document.allowances_charges if a.vat_category_code}
     if categories & _TAXABLE_CATEGORIES:
-        representative_vat = document.tax_representative.vat_identifier if document.tax_representative else None
+        representative_vat = (
+            document.tax_representative.vat_identifier if document.tax_representative else None
+        )
         if not (document.seller.vat_identifier or document.seller.tax_registration_id or representative_vat):
-            problems.append(Problem("BT-31", "seller VAT identifier or BT-32 seller tax registration identifier", "BR-RO-065"))
+            problems.append(
+                Problem(
+                    "BT-31", "seller VAT identifier or BT-32 seller tax registration identifier", "BR-RO-065"
+                )
+            )
         if not (document.buyer.vat_identifier or document.buyer.legal_registration_id):
-            problems.append(Problem("BT-48", "buyer VAT identifier or BT-47 buyer legal registration identifier", "BR-RO-120"))
+            problems.append(
+                Problem(
+                    "BT-48", "buyer VAT identifier or BT-47 buyer legal registration identifier", "BR-RO-120"
+                )
+            )
     for line in document.lines:
         if line.net_price < 0:
-            problems.append(Problem("BT-146", f"item net price of line {line.line_id}", "BR-27", f"{line.net_price} is negative"))
+            problems.append(
+                Problem(
+                    "BT-146",
+                    f"item net price of line {line.line_id}",
+                    "BR-27",
+                    f"{line.net_price} is negative",
+                )
+            )
     for limit, length in length_problems(document):
-        problems.append(Problem(limit.term, limit.name, limit.rule, f"{length} characters, at most {limit.maximum}"))
+        problems.append(
+            Problem(limit.term, limit.name, limit.rule, f"{length} characters, at most {limit.maximum}")
+        )
     return problems
 
 

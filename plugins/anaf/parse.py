@@ -63,5 +63,7 @@ def parse(payload: bytes) -> ParsedDocument:
     elif root.tag == CII_ROOT:
         document = parse_cii(root)
     else:
-        raise ValueError(f"the root element {root.tag} is not a UBL Invoice/CreditNote or CII CrossIndustryInvoice")
+        raise ValueError(
+            f"the root element {root.tag} is not a UBL Invoice/CreditNote or CII CrossIndustryInvoice"
+        )
     return ParsedDocument(document=document, dialect=dialect_of(document, root.tag), provider=PROVIDER)

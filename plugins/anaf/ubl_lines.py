@@ -29,7 +29,9 @@ def _vat_scheme(category: etree._Element) -> None:
     add(add(category, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 
-def write_allowance_charge(parent: etree._Element, item: AllowanceCharge, currency: str, *, line: bool) -> None:
+def write_allowance_charge(
+    parent: etree._Element, item: AllowanceCharge, currency: str, *, line: bool
+) -> None:
     """Append ``cac:AllowanceCharge``: indicator, reason code/text, percentage, amount, base amount.
 
     Document level (``line=False``, BG-20/21) also writes the VAT category BT-95/96 or BT-102/103;
@@ -67,7 +69,9 @@ def write_tax_totals(
     amount(element, "cbc:TaxAmount", vat_total, currency, "BT-110 invoice total VAT amount")
     for item in breakdown:
         subtotal = add(element, "cac:TaxSubtotal")
-        amount(subtotal, "cbc:TaxableAmount", item.taxable_amount, currency, "BT-116 VAT category taxable amount")
+        amount(
+            subtotal, "cbc:TaxableAmount", item.taxable_amount, currency, "BT-116 VAT category taxable amount"
+        )
         amount(subtotal, "cbc:TaxAmount", item.vat_amount, currency, "BT-117 VAT category tax amount")
         category = _vat_category(subtotal, "cac:TaxCategory", item.category_code, item.rate)
         opt(category, "cbc:TaxExemptionReasonCode", item.exemption_reason_code)
@@ -101,7 +105,9 @@ def _item(parent: etree._Element, line: InvoiceLine) -> None:
         add(add(item, "cac:SellersItemIdentification"), "cbc:ID", line.seller_item_id)
     if line.standard_item_id is not None:
         standard = line.standard_item_id
-        add(add(item, "cac:StandardItemIdentification"), "cbc:ID", standard.value, schemeID=standard.scheme_id)
+        add(
+            add(item, "cac:StandardItemIdentification"), "cbc:ID", standard.value, schemeID=standard.scheme_id
+        )
     if line.origin_country:
         add(add(item, "cac:OriginCountry"), "cbc:IdentificationCode", line.origin_country)
     for classification in line.classifications:
@@ -122,7 +128,9 @@ def _price(parent: etree._Element, line: InvoiceLine, currency: str) -> None:
     price = add(parent, "cac:Price")
     add(price, "cbc:PriceAmount", decimal_text(line.net_price), currencyID=currency)
     if line.base_quantity is not None:
-        add(price, "cbc:BaseQuantity", decimal_text(line.base_quantity), unitCode=line.base_quantity_unit_code)
+        add(
+            price, "cbc:BaseQuantity", decimal_text(line.base_quantity), unitCode=line.base_quantity_unit_code
+        )
     if line.gross_price is not None or line.price_discount is not None:
         discount = line.price_discount
         if discount is None:  # EN 16931: BT-146 = BT-148 - BT-147

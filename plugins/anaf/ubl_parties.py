@@ -62,7 +62,12 @@ def _tax_scheme(parent: etree._Element, company_id: str, scheme: str) -> None:
 def _party(parent: etree._Element, party: Party, *, seller: bool, creditor_id: str | None) -> None:
     element = add(parent, "cac:Party")
     if party.electronic_address is not None:
-        add(element, "cbc:EndpointID", party.electronic_address.value, schemeID=party.electronic_address.scheme_id)
+        add(
+            element,
+            "cbc:EndpointID",
+            party.electronic_address.value,
+            schemeID=party.electronic_address.scheme_id,
+        )
     for identifier in party.identifiers:
         _identification(element, identifier)
     if creditor_id:

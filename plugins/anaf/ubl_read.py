@@ -62,7 +62,9 @@ def _allowance_charge(element: etree._Element, *, line: bool) -> AllowanceCharge
         base_amount=UBL.decimal(element, "cbc:BaseAmount", "allowance/charge base amount"),
         percentage=UBL.decimal(element, "cbc:MultiplierFactorNumeric", "allowance/charge percentage"),
         vat_category_code=None if line else UBL.text(element, "cac:TaxCategory/cbc:ID"),
-        vat_rate=None if line else UBL.decimal(element, "cac:TaxCategory/cbc:Percent", "allowance/charge VAT rate"),
+        vat_rate=(
+            None if line else UBL.decimal(element, "cac:TaxCategory/cbc:Percent", "allowance/charge VAT rate")
+        ),
         reason=UBL.text(element, "cbc:AllowanceChargeReason"),
         reason_code=UBL.text(element, "cbc:AllowanceChargeReasonCode"),
     )
@@ -82,7 +84,9 @@ def _line(element: etree._Element, *, credit_note: bool) -> InvoiceLine:
         line_id=line_id,
         quantity=UBL.required_decimal(quantity, ".", f"BT-129 invoiced quantity {where}"),
         unit_code=(quantity.get("unitCode") or "").strip(),
-        net_amount=UBL.required_decimal(element, "cbc:LineExtensionAmount", f"BT-131 line net amount {where}"),
+        net_amount=UBL.required_decimal(
+            element, "cbc:LineExtensionAmount", f"BT-131 line net amount {where}"
+        ),
         net_price=UBL.required_decimal(price, "cbc:PriceAmount", f"BT-146 item net price {where}"),
         item_name=UBL.required(item, "cbc:Name", f"BT-153 item name {where}"),
         vat_category_code=UBL.required(category, "cbc:ID", f"BT-151 VAT category code {where}"),
@@ -92,7 +96,9 @@ def _line(element: etree._Element, *, credit_note: bool) -> InvoiceLine:
         order_line_reference=UBL.text(element, "cac:OrderLineReference/cbc:LineID"),
         buyer_accounting_reference=UBL.text(element, "cbc:AccountingCost"),
         period=_period(UBL.find(element, "cac:InvoicePeriod")),
-        allowances_charges=tuple(_allowance_charge(e, line=True) for e in UBL.findall(element, "cac:AllowanceCharge")),
+        allowances_charges=tuple(
+            _allowance_charge(e, line=True) for e in UBL.findall(element, "cac:AllowanceCharge")
+        ),
         price_discount=UBL.decimal(price_allowance, "cbc:Amount", f"BT-147 item price discount {where}"),
         gross_price=UBL.decimal(price_allowance, "cbc:BaseAmount", f"BT-148 item gross price {where}"),
         base_quantity=UBL.decimal(price, "cbc:BaseQuantity", f"BT-149 item price base quantity {where}"),
@@ -130,8 +136,12 @@ def _tax_totals(root: etree._Element, currency: str, accounting: str | None):
                 breakdown.append(
                     VatBreakdown(
                         category_code=UBL.required(category, "cbc:ID", "BT-118 VAT category code"),
-                        taxable_amount=UBL.required_decimal(sub, "cbc:TaxableAmount", "BT-116 VAT category taxable amount"),
-                        vat_amount=UBL.required_decimal(sub, "cbc:TaxAmount", "BT-117 VAT category tax amount"),
+                        taxable_amount=UBL.required_decimal(
+                            sub, "cbc:TaxableAmount", "BT-116 VAT category taxable amount"
+                        ),
+                        vat_amount=UBL.required_decimal(
+                            sub, "cbc:TaxAmount", "BT-117 VAT category tax amount"
+                        ),
                         rate=UBL.decimal(category, "cbc:Percent", "BT-119 VAT category rate"),
                         exemption_reason=UBL.text(category, "cbc:TaxExemptionReason"),
                         exemption_reason_code=UBL.text(category, "cbc:TaxExemptionReasonCode"),
@@ -172,9 +182,11 @@ def _payment(root: etree._Element, creditor_id: str | None) -> PaymentInstructio
         means_text=UBL.attr(first, "cbc:PaymentMeansCode", "name"),
         remittance_information=next((v for e in means if (v := UBL.text(e, "cbc:PaymentID"))), None),
         credit_transfers=tuple(transfers),
-        card=PaymentCard(UBL.text(card, "cbc:PrimaryAccountNumberID") or "", UBL.text(card, "cbc:HolderName"))
-        if card is not None
-        else None,
+        card=(
+            PaymentCard(UBL.text(card, "cbc:PrimaryAccountNumberID") or "", UBL.text(card, "cbc:HolderName"))
+            if card is not None
+            else None
+        ),
         direct_debit=debit if debit != DirectDebit() else None,
     )
 
@@ -194,7 +206,9 @@ def _documents(root: etree._Element, *, credit_note: bool):
         content = UBL.binary(binary, ".", "BT-125 attached document")
         attachment = None
         if binary is not None and content is not None:
-            attachment = Attachment(content, (binary.get("mimeCode") or "").strip(), (binary.get("filename") or "").strip())
+            attachment = Attachment(
+                content, (binary.get("mimeCode") or "").strip(), (binary.get("filename") or "").strip()
+            )
         documents.append(
             AdditionalDocument(
                 reference=UBL.required(element, "cbc:ID", "BT-122 supporting document reference"),
@@ -229,13 +243,16 @@ def read_ubl(root: etree._Element) -> Invoice:
     purchase_order = UBL.text(order, "cbc:ID")
     payee = UBL.find(root, "cac:PayeeParty")
     seller_party = UBL.find(root, "cac:AccountingSupplierParty/cac:Party")
-    notes = tuple(Note(text=text, subject_code=code) for code, text in map(split_note, UBL.texts(root, "cbc:Note")))
+    notes = tuple(
+        Note(text=text, subject_code=code) for code, text in map(split_note, UBL.texts(root, "cbc:Note"))
+    )
     lines = UBL.findall(root, "cac:CreditNoteLine" if credit_note else "cac:InvoiceLine")
     if not lines:
         raise ValueError("the document has no invoice line (BG-25)")
     return Invoice(
         invoice_number=UBL.required(root, "cbc:ID", "BT-1 invoice number"),
-        issue_date=UBL.date(root, "cbc:IssueDate", "BT-2 invoice issue date") or _missing("BT-2 invoice issue date"),
+        issue_date=UBL.date(root, "cbc:IssueDate", "BT-2 invoice issue date")
+        or _missing("BT-2 invoice issue date"),
         type_code=UBL.text(root, "cbc:CreditNoteTypeCode" if credit_note else "cbc:InvoiceTypeCode")
         or ("381" if credit_note else "380"),
         currency_code=currency,
@@ -286,7 +303,9 @@ def read_ubl(root: etree._Element) -> Invoice:
         delivery=read_delivery(UBL.find(root, "cac:Delivery")),
         invoicing_period=_period(period),
         payment_instructions=_payment(root, sepa_creditor_id(payee) or sepa_creditor_id(seller_party)),
-        allowances_charges=tuple(_allowance_charge(e, line=False) for e in UBL.findall(root, "cac:AllowanceCharge")),
+        allowances_charges=tuple(
+            _allowance_charge(e, line=False) for e in UBL.findall(root, "cac:AllowanceCharge")
+        ),
         additional_documents=documents,
     )
 

@@ -14,7 +14,15 @@ from plugins.anaf.read_common import Reader
 from plugins.anaf.ubl_parties import SEPA_SCHEME
 from plugins.anaf.ubl_write import has_vat_prefix
 
-__all__ = ["UBL", "read_address", "read_delivery", "read_party", "read_payee", "read_tax_representative", "sepa_creditor_id"]
+__all__ = [
+    "UBL",
+    "read_address",
+    "read_delivery",
+    "read_party",
+    "read_payee",
+    "read_tax_representative",
+    "sepa_creditor_id",
+]
 
 UBL = Reader({"cac": CAC, "cbc": CBC})
 

@@ -15,7 +15,17 @@ from lxml import etree
 from core.money import CENT
 from plugins.anaf.names import CAC, CBC
 
-__all__ = ["add", "amount", "amount_text", "date_text", "decimal_text", "has_vat_prefix", "opt", "percent", "ZERO_RATE_CATEGORIES"]
+__all__ = [
+    "add",
+    "amount",
+    "amount_text",
+    "date_text",
+    "decimal_text",
+    "has_vat_prefix",
+    "opt",
+    "percent",
+    "ZERO_RATE_CATEGORIES",
+]
 
 _NS = {"cac": CAC, "cbc": CBC}
 

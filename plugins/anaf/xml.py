@@ -55,7 +55,9 @@ def render_cius_ro(document: Invoice) -> RenderedArtefact:
     """
     prepared = prepare_cius_ro(document)
     content = render_ubl(prepared, customization_id=CIUS_RO_CUSTOMIZATION_ID)
-    return RenderedArtefact(content=content, media_type=MEDIA_TYPE, filename=_filename(document), dialect=DIALECT)
+    return RenderedArtefact(
+        content=content, media_type=MEDIA_TYPE, filename=_filename(document), dialect=DIALECT
+    )
 
 
 def _filename(document: Invoice) -> str:
@@ -101,7 +103,9 @@ def render_ubl(document: Invoice, *, customization_id: str) -> bytes:
     _write_payment(root, document, credit_note=credit_note)
     for item in document.allowances_charges:
         write_allowance_charge(root, item, currency, line=False)
-    write_tax_totals(root, document.vat_breakdown, document.totals, currency, document.vat_accounting_currency_code)
+    write_tax_totals(
+        root, document.vat_breakdown, document.totals, currency, document.vat_accounting_currency_code
+    )
     write_monetary_total(root, document.totals, currency)
     for line in document.lines:
         write_line(root, line, currency, credit_note=credit_note)
@@ -207,7 +211,9 @@ def _write_payment(root: etree._Element, document: Invoice, *, credit_note: bool
                 add(account, "cbc:ID", transfer.account_id)
                 opt(account, "cbc:Name", transfer.account_name)
                 if transfer.service_provider_id:
-                    add(add(account, "cac:FinancialInstitutionBranch"), "cbc:ID", transfer.service_provider_id)
+                    add(
+                        add(account, "cac:FinancialInstitutionBranch"), "cbc:ID", transfer.service_provider_id
+                    )
             debit = instructions.direct_debit
             if index == 0 and debit is not None and (debit.mandate_reference or debit.debited_account):
                 mandate = add(means, "cac:PaymentMandate")
