@@ -59,6 +59,7 @@ class Identifier(msgspec.Struct, frozen=True, omit_defaults=True):
 
     value: str
     scheme_id: str | None = None
+    scheme_version_id: str | None = None  # BT-158-2 (item classification scheme version), else unused
 
 
 class Address(msgspec.Struct, frozen=True, omit_defaults=True):

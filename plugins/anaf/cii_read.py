@@ -141,7 +141,11 @@ def _line(item: etree._Element) -> InvoiceLine:
         buyer_item_id=CII.text(product, "ram:BuyerAssignedID"),
         standard_item_id=cii_identifier(CII.find(product, "ram:GlobalID")),
         classifications=tuple(
-            Identifier(CII.text(e), (e.get("listID") or "").strip() or None)
+            Identifier(
+                CII.text(e),
+                (e.get("listID") or "").strip() or None,
+                (e.get("listVersionID") or "").strip() or None,
+            )
             for e in CII.findall(product, "ram:DesignatedProductClassification/ram:ClassCode")
             if CII.text(e)
         ),

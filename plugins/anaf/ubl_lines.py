@@ -116,6 +116,7 @@ def _item(parent: etree._Element, line: InvoiceLine) -> None:
             "cbc:ItemClassificationCode",
             classification.value,
             listID=classification.scheme_id,
+            listVersionID=classification.scheme_version_id,
         )
     _vat_scheme(_vat_category(item, "cac:ClassifiedTaxCategory", line.vat_category_code, line.vat_rate))
     for attribute in line.attributes:

@@ -47,6 +47,11 @@ def _identifier(element: etree._Element | None) -> Identifier | None:
     return None if value is None else Identifier(value, (element.get("schemeID") or "").strip() or None)
 
 
+def _attribute(element: etree._Element, name: str) -> str | None:
+    value = (element.get(name) or "").strip()
+    return value or None
+
+
 def _period(element: etree._Element | None) -> Period | None:
     start = UBL.date(element, "cbc:StartDate", "period start date")
     end = UBL.date(element, "cbc:EndDate", "period end date")
@@ -108,7 +113,7 @@ def _line(element: etree._Element, *, credit_note: bool) -> InvoiceLine:
         buyer_item_id=UBL.text(item, "cac:BuyersItemIdentification/cbc:ID"),
         standard_item_id=_identifier(UBL.find(item, "cac:StandardItemIdentification/cbc:ID")),
         classifications=tuple(
-            Identifier(value, (e.get("listID") or "").strip() or None)
+            Identifier(value, _attribute(e, "listID"), _attribute(e, "listVersionID"))
             for e in UBL.findall(item, "cac:CommodityClassification/cbc:ItemClassificationCode")
             if (value := UBL.text(e)) is not None
         ),

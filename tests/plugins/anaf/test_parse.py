@@ -201,7 +201,7 @@ def test_ubl_sample_reads_every_group():
     )
     line = document.lines[0]
     assert (line.price_discount, line.gross_price, line.base_quantity) == (D("225"), D("1500"), D("1"))
-    assert [c.scheme_id for c in line.classifications] == ["AA", "AB"]
+    assert [(c.scheme_id, c.scheme_version_id) for c in line.classifications] == [("AA", "113"), ("AB", "2")]
     assert line.object_identifier.scheme_id == "AAA"
     assert document.allowances_charges[0].percentage == D("10.00")
 
