@@ -105,6 +105,9 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         app.state.runtime = runtime
         sweeper = None
         if embedded_workers:
+            released = await services.submissions.release_leases()
+            if released:
+                log.info("resuming %d submission(s) interrupted by the last stop", released)
             runtime.start_workers()
             sweeper = asyncio.create_task(runtime.sweep_forever())
         try:

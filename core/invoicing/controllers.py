@@ -79,6 +79,17 @@ class InvoiceController(Controller):
         body = {"invoice": invoice_json(row, await service.lines(row["id"])), "validation": None}
         return Response(body, status_code=201 if created else 200)
 
+    @post("/import", status_code=201)
+    async def import_xml(self, request: Request, ctx: CompanyContext) -> dict[str, Any]:
+        """Import a supplier's e-invoice file (raw XML body: UBL or CII) as an incoming invoice.
+
+        400 ``PARSE_ERROR`` for malformed, oversized or entity-laden XML (nothing is stored);
+        409 ``DUPLICATE_FILE`` when the same file was imported before.
+        """
+        service = _service(request)
+        row = await service.import_file(ctx.company_id, await request.body())
+        return {"invoice": invoice_json(row, await service.lines(row["id"]))}
+
     @get("/{invoice_id:str}")
     async def get_invoice(self, request: Request, ctx: CompanyContext, invoice_id: str) -> dict[str, Any]:
         """Invoice detail with lines."""

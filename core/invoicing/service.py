@@ -241,6 +241,27 @@ class InvoiceService:
             await self._event(invoice_id, None, "draft", "created", actor)
         return await self.get(company_id, invoice_id), True
 
+    async def import_file(self, company_id: str, payload: bytes) -> dict[str, Any]:
+        """Import an e-invoice file as an incoming invoice (see :func:`core.invoicing.incoming.import_incoming`).
+
+        Raises :class:`core.errors.UnsafeXmlError` (400) for unsafe or malformed XML,
+        :class:`core.errors.BadRequest` for an unsupported document and
+        :class:`core.errors.Conflict` (``DUPLICATE_FILE``) when the same bytes were imported before.
+        """
+        from core.invoicing.incoming import import_incoming
+
+        try:
+            parsed = providers.parse(payload)
+        except ValueError as exc:
+            raise BadRequest(f"Not a supported e-invoice: {exc}", code="PARSE_ERROR") from None
+        message_id = "upload-" + hashlib.sha256(payload).hexdigest()[:20]
+        async with write_transaction():
+            seen = await Invoice.select(Invoice.id).where((Invoice.company == company_id) & (Invoice.anaf_message_id == message_id)).first().run()
+            if seen:
+                raise Conflict("This file was already imported.", code="DUPLICATE_FILE", invoiceId=seen["id"])
+            invoice_id = await import_incoming(self.store, company_id, parsed, xml=payload, archive=None, message_id=message_id, upload_id=None)
+        return await self.get(company_id, invoice_id)
+
     async def delete(self, company_id: str, invoice_id: str) -> None:
         """Soft-delete a draft or cancelled invoice. An issued one cannot be deleted (series
         continuity): the error says to use storno."""

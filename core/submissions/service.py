@@ -260,6 +260,14 @@ class SubmissionService:
         )
         return [r["id"] for r in rows]
 
+    async def release_leases(self) -> int:
+        """Void every lease (embedded mode at start: this process is the only worker, so any lease
+        belongs to a process that died). In-flight work then becomes due and is reconciled."""
+        released = await Submission.update({Submission.lease_until: None, Submission.due_at: _now()}).where(
+            Submission.lease_until.is_not_null() & Submission.status.not_in(list(states.TERMINAL))
+        ).returning(Submission.id).run()
+        return len(released)
+
     async def get(self, submission_id: str) -> dict[str, Any]:
         """One submission row; NotFound otherwise."""
         row = await Submission.select().where(Submission.id == submission_id).first().run()

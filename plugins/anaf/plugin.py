@@ -23,7 +23,7 @@ from core.views import (
     ValidationPipeline,
 )
 from plugins.anaf import parse as anaf_parse
-from plugins.anaf.pipeline import CIUS_RO_PIPELINE
+from plugins.anaf.pipeline import PIPELINES
 from plugins.anaf.sandbox import ensure_sandbox_credentials
 from plugins.anaf.transport import AnafTransport
 from plugins.anaf.xml import render_cius_ro
@@ -38,7 +38,7 @@ def storno_register_providers() -> ProviderInfo:
         code=CODE,
         label="ANAF e-Factura (RO)",
         country="RO",
-        dialects=(DIALECT,),
+        dialects=(DIALECT, "cius-ro-cen"),  # cius-ro-cen: the same XML judged by CEN 1.3.16 + ANAF's RO rules
         document_types=("invoice", "credit_note"),
         parse_roots=anaf_parse.ROOTS,
         capabilities=frozenset({"submit", "poll", "reconcile", "receive"}),
@@ -58,7 +58,7 @@ def storno_render(document: Invoice, dialect: str) -> RenderedArtefact:
 
 @hookimpl
 def storno_validation_pipeline(dialect: str) -> ValidationPipeline:
-    return CIUS_RO_PIPELINE
+    return PIPELINES[dialect]
 
 
 @hookimpl
