@@ -1,0 +1,93 @@
+"""Routes of authentication, the current user and companies (objects.md §8.1, §3.18, §3.12).
+
+Thin: each handler hands its body and dependencies to :mod:`core.auth.service` or
+:mod:`core.auth.companies`. Mounted by the app factory from :data:`ROUTES`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+
+from core.auth import companies, service
+from core.auth.context import Caller
+from core.auth.deps import settings_of
+from core.auth.schemas import CompanyIn, CompanyPatch, LoginIn, RefreshIn, RegisterIn
+from core.auth.security import REFRESH_TTL
+
+__all__ = ["ROUTES", "REFRESH_COOKIE"]
+
+#: The refresh token also travels as this HttpOnly cookie (objects.md §8.1).
+REFRESH_COOKIE = "__refresh__token"
+
+
+def _with_cookie(tokens: dict[str, str]) -> Response[dict[str, str]]:
+    cookie = Cookie(
+        key=REFRESH_COOKIE, value=tokens["refresh_token"], httponly=True, secure=True, samesite="none",
+        path="/api", max_age=int(REFRESH_TTL.total_seconds()),
+    )
+    return Response(tokens, status_code=200, cookies=[cookie])
+
+
+class AuthController(Controller):
+    """``/api/auth``: register, log in, refresh. Public (no bearer token needed)."""
+
+    path = "/api"
+    tags = ["auth"]
+
+    @post("/auth/register", summary="Register a user with a new organisation (first run, or open registration)")
+    async def register(self, request: Request, data: JSONBody[RegisterIn]) -> dict[str, Any]:
+        return await service.register(settings_of(request), data)
+
+    @post("/auth", status_code=200, summary="Log in with e-mail and password: {token, refresh_token}")
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[dict[str, str]]:
+        return _with_cookie(await service.login(settings_of(request), data.email, data.password))
+
+    @post(
+        ["/auth/refresh", "/auth/token/refresh", "/token/refresh"],
+        status_code=200,
+        summary="Exchange a refresh token (body or cookie) for new tokens; the old one is spent",
+    )
+    async def refresh(self, request: Request, data: JSONBody[RefreshIn | None] = None) -> Response[dict[str, str]]:
+        token = (data.token if data else None) or request.cookies.get(REFRESH_COOKIE)
+        return _with_cookie(await service.refresh(settings_of(request), token))
+
+
+@get("/api/v1/me", tags=["auth"], summary="The current user, organisation, memberships and permissions")
+async def me(caller: NamedDependency[Caller]) -> dict[str, Any]:
+    """``GET /api/v1/me`` (objects.md §3.18 subset)."""
+    return await service.me(caller)
+
+
+CompanyId = Annotated[str, PathParameter(description="Company id (UUID).")]
+
+
+class CompanyController(Controller):
+    """``/api/v1/companies``: the organisation's companies (no company header needed)."""
+
+    path = "/api/v1/companies"
+    tags = ["companies"]
+
+    @get("/", summary="Companies of the organisation visible to the member")
+    async def index(self, caller: NamedDependency[Caller]) -> dict[str, Any]:
+        return await companies.list_companies(caller)
+
+    @post("/", summary="Add a company by CIF (filled from the public registry) or with full data")
+    async def create(self, caller: NamedDependency[Caller], data: JSONBody[CompanyIn]) -> dict[str, Any]:
+        return await companies.create_company(caller, data)
+
+    @get("/{company_id:str}", summary="Company detail, with hasValidToken")
+    async def detail(self, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
+        return await companies.get_company(caller, company_id)
+
+    @patch("/{company_id:str}", summary="Update company settings")
+    async def update(self, caller: NamedDependency[Caller], company_id: CompanyId, data: JSONBody[CompanyPatch]) -> dict[str, Any]:
+        return await companies.update_company(caller, company_id, data)
+
+
+#: Mounted by the app factory.
+ROUTES: list[Any] = [AuthController, me, CompanyController]

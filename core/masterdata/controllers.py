@@ -1,0 +1,131 @@
+"""Routes of clients, products, VAT rates and suppliers (objects.md §3.3, §3.4, §3.13).
+
+Thin: every handler acts on the request's company (``ctx``) through :mod:`core.masterdata.service`
+or :mod:`core.masterdata.catalogue`. Lists take ``page`` (default 1) and ``limit`` (default 20,
+at most 100; more is a 400). Mounted by the app factory from :data:`ROUTES`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from core.auth.context import CompanyContext
+from core.masterdata import catalogue, service
+from core.masterdata.schemas import ClientIn, ClientPatch, ProductIn, ProductPatch, VatRateIn, VatRatePatch
+
+__all__ = ["ROUTES"]
+
+Ctx = NamedDependency[CompanyContext]
+Page = Annotated[int, QueryParameter(ge=1, description="1-based page number.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Rows per page (at most 100).")]
+Search = Annotated[str | None, QueryParameter(description="Text to look for.")]
+Id = Annotated[str, PathParameter(description="Resource id (UUID).")]
+
+
+class ClientController(Controller):
+    """``/api/v1/clients``."""
+
+    path = "/api/v1/clients"
+    tags = ["clients"]
+
+    @get("/", summary="Paginated clients with invoice count and total")
+    async def index(
+        self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None,
+        country: Annotated[str | None, QueryParameter(description="ISO country code.")] = None,
+        vat_payer: Annotated[bool | None, QueryParameter(name="vatPayer")] = None,
+        source: Annotated[str | None, QueryParameter(description="manual, anaf, import, api")] = None,
+    ) -> dict[str, Any]:
+        return await service.list_clients(ctx, page=page, limit=limit, search=search, country=country, vat_payer=vat_payer, source=source)
+
+    @post("/", summary="Create a client; an existing CUI answers 200 with existing: true")
+    async def create(self, ctx: Ctx, data: JSONBody[ClientIn]) -> Response[dict[str, Any]]:
+        body, status = await service.create_client(ctx, data)
+        return Response(body, status_code=status)
+
+    @get("/{client_id:str}", summary="Client detail with invoice history")
+    async def detail(self, ctx: Ctx, client_id: Id) -> dict[str, Any]:
+        return await service.get_client(ctx, client_id)
+
+    @patch("/{client_id:str}", summary="Update a client")
+    async def update(self, ctx: Ctx, client_id: Id, data: JSONBody[ClientPatch]) -> dict[str, Any]:
+        return await service.update_client(ctx, client_id, data)
+
+    @delete("/{client_id:str}", summary="Soft-delete a client")
+    async def remove(self, ctx: Ctx, client_id: Id) -> None:
+        await service.delete_client(ctx, client_id)
+
+
+class ProductController(Controller):
+    """``/api/v1/products``."""
+
+    path = "/api/v1/products"
+    tags = ["products"]
+
+    @get("/", summary="Paginated product catalogue")
+    async def index(
+        self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None,
+        is_active: Annotated[bool | None, QueryParameter(name="isActive")] = None,
+    ) -> dict[str, Any]:
+        return await catalogue.list_products(ctx, page=page, limit=limit, search=search, active=is_active)
+
+    @post("/", summary="Create a product")
+    async def create(self, ctx: Ctx, data: JSONBody[ProductIn]) -> dict[str, Any]:
+        return await catalogue.create_product(ctx, data)
+
+    @get("/{product_id:str}", summary="Product detail")
+    async def detail(self, ctx: Ctx, product_id: Id) -> dict[str, Any]:
+        return await catalogue.get_product(ctx, product_id)
+
+    @patch("/{product_id:str}", summary="Update a product")
+    async def update(self, ctx: Ctx, product_id: Id, data: JSONBody[ProductPatch]) -> dict[str, Any]:
+        return await catalogue.update_product(ctx, product_id, data)
+
+    @delete("/{product_id:str}", summary="Soft-delete a product")
+    async def remove(self, ctx: Ctx, product_id: Id) -> None:
+        await catalogue.delete_product(ctx, product_id)
+
+
+class VatRateController(Controller):
+    """``/api/v1/vat-rates``."""
+
+    path = "/api/v1/vat-rates"
+    tags = ["vat-rates"]
+
+    @get("/", summary="The company's VAT rates ({data: [...]})")
+    async def index(self, ctx: Ctx) -> dict[str, Any]:
+        return await catalogue.list_vat_rates(ctx)
+
+    @post("/", summary="Create a VAT rate")
+    async def create(self, ctx: Ctx, data: JSONBody[VatRateIn]) -> dict[str, Any]:
+        return await catalogue.create_vat_rate(ctx, data)
+
+    @patch("/{rate_id:str}", summary="Update a VAT rate")
+    async def update(self, ctx: Ctx, rate_id: Id, data: JSONBody[VatRatePatch]) -> dict[str, Any]:
+        return await catalogue.update_vat_rate(ctx, rate_id, data)
+
+    @delete("/{rate_id:str}", summary="Soft-delete a VAT rate")
+    async def remove(self, ctx: Ctx, rate_id: Id) -> None:
+        await catalogue.delete_vat_rate(ctx, rate_id)
+
+
+class SupplierController(Controller):
+    """``/api/v1/suppliers`` (read side; suppliers are mostly created by the e-Factura sync)."""
+
+    path = "/api/v1/suppliers"
+    tags = ["suppliers"]
+
+    @get("/", summary="Paginated suppliers")
+    async def index(self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None) -> dict[str, Any]:
+        return await service.list_suppliers(ctx, page=page, limit=limit, search=search)
+
+    @get("/{supplier_id:str}", summary="Supplier detail with incoming invoices")
+    async def detail(self, ctx: Ctx, supplier_id: Id) -> dict[str, Any]:
+        return await service.get_supplier(ctx, supplier_id)
+
+
+#: Mounted by the app factory.
+ROUTES: list[Any] = [ClientController, ProductController, VatRateController, SupplierController]
