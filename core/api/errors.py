@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, SerializationException, ValidationException
 
 from core.errors import StornoError, TooManyRequests, UnsafeXmlError
 
@@ -32,6 +32,8 @@ def _validation(_: Request, exc: ValidationException) -> Response[Any]:
 def _http(_: Request, exc: HTTPException) -> Response[Any]:
     if exc.status_code == 413:
         return Response({"error": "Request body is too large.", "code": "FILE_TOO_LARGE"}, status_code=413)
+    if isinstance(exc.__cause__, SerializationException):  # the body could not be decoded at all
+        return Response({"error": f"The request body is not valid JSON: {exc.detail}", "code": "invalid_json"}, status_code=400)
     if isinstance(exc, NotAuthorizedException):
         return Response({"code": 401, "message": exc.detail or "JWT Token not found"}, status_code=401)
     if isinstance(exc, NotFoundException):
