@@ -1,0 +1,134 @@
+"""Companies (objects.md §3.12, §6): creation from the public registry hook or from full data,
+default series and VAT rates, DUPLICATE_CIF, updates."""
+
+from __future__ import annotations
+
+import json
+import types
+from decimal import Decimal
+
+import pytest
+
+from core.errors import TransientProviderError
+from core.hookspecs import hookimpl
+from core.views import CompanyRecord, ProviderInfo
+from tests.core.conftest import COMPANY, ok, register, start_api
+
+KNOWN = CompanyRecord(
+    name="ORANGE ROMANIA SA", cif="9010105", vat_payer=True, registration_number="J40/10178/1996",
+    address="Bd. Lascar Catargiu nr. 47-53", city="Sector 1", county="Municipiul Bucuresti",
+    postal_code="010665", country="RO", phone="0212033000",
+)
+DOWN = "99999999"
+
+
+def _registry_plugin() -> types.ModuleType:
+    """A tiny plugin implementing the registry hook for Romania, as the ANAF plugin will."""
+    module = types.ModuleType("registry_test_plugin")
+
+    @hookimpl
+    def storno_register_providers() -> ProviderInfo:
+        return ProviderInfo(code="registry-test", label="Registry test", country="RO", dialects=())
+
+    @hookimpl
+    async def storno_lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
+        module.calls.append((country, tax_id))
+        if tax_id == DOWN:
+            raise TransientProviderError("registry timed out")
+        return KNOWN if tax_id == KNOWN.cif else None
+
+    module.storno_register_providers = storno_register_providers
+    module.storno_lookup_company = storno_lookup_company
+    module.calls = []
+    return module
+
+
+@pytest.fixture
+async def with_registry(settings):
+    plugin = _registry_plugin()
+    async with start_api(settings, plugins=[("registry-test", plugin)]) as api:
+        yield api, plugin
+
+
+async def test_hook_storno_lookup_company_fills_a_cif_only_company(with_registry):
+    api, plugin = with_registry
+    owner = await register(api, "owner@alfa.ro")
+    company = ok(await api.post("/api/v1/companies", json={"cif": "RO 9010105"}, headers=owner.auth), 201)
+    assert plugin.calls == [("RO", "9010105")]
+    assert company["name"] == "ORANGE ROMANIA SA" and company["cif"] == 9010105
+    assert company["vatPayer"] is True and company["vatCode"] == "RO9010105"
+    assert company["registrationNumber"] == "J40/10178/1996" and company["state"] == "Municipiul Bucuresti"
+    assert company["city"] == "Sector 1" and company["postalCode"] == "010665" and company["hasValidToken"] is False
+    assert ok(await api.get(f"/api/v1/companies/{company['id']}", headers=owner.auth))["name"] == "ORANGE ROMANIA SA"
+
+
+async def test_cif_unknown_to_the_registry_or_registry_down(with_registry):
+    api, _ = with_registry
+    owner = await register(api, "owner@alfa.ro")
+    unknown = await api.post("/api/v1/companies", json={"cif": 123456}, headers=owner.auth)
+    assert unknown.status_code == 404 and "123456" in unknown.json()["error"]
+    down = await api.post("/api/v1/companies", json={"cif": DOWN}, headers=owner.auth)
+    assert down.status_code == 503 and down.json()["error"]
+    assert ok(await api.get("/api/v1/companies", headers=owner.auth))["data"] == []
+
+
+async def test_without_a_registry_provider_a_cif_alone_is_not_enough(api):
+    owner = await register(api, "owner@alfa.ro")
+    answer = await api.post("/api/v1/companies", json={"cif": "9010105"}, headers=owner.auth)
+    assert answer.status_code == 404 and "name" in answer.json()["error"]
+
+
+async def test_full_data_is_accepted_without_lookup(with_registry):
+    api, plugin = with_registry
+    owner = await register(api, "owner@alfa.ro")
+    company = ok(await api.post("/api/v1/companies", json=COMPANY, headers=owner.auth), 201)
+    assert plugin.calls == []
+    assert company["name"] == "Alfa Software SRL" and company["cif"] == 18547290 and company["vatCode"] == "RO18547290"
+    assert company["defaultCurrency"] == "RON" and company["createdAt"].endswith("+00:00")
+
+
+async def test_new_company_gets_default_series_and_vat_rates(owner, api):
+    series = ok(await api.get("/api/v1/document-series", headers=owner.headers))["data"]
+    assert {(s["prefix"], s["type"], s["isDefault"], s["source"], s["nextNumber"]) for s in series} == {
+        ("FCT", "invoice", True, "default", "FCT0001"),
+        ("PRO", "proforma", True, "default", "PRO0001"),
+        ("CH", "receipt", True, "default", "CH0001"),
+        ("BON", "voucher", True, "default", "BON0001"),
+    }
+    answer = await api.get("/api/v1/vat-rates", headers=owner.headers)
+    rates = json.loads(answer.text, parse_float=Decimal)["data"]
+    assert [(r["rate"], r["categoryCode"], r["isDefault"]) for r in rates] == [
+        (Decimal("21.00"), "S", True), (Decimal("11.00"), "S", False), (Decimal("0.00"), "Z", False), (Decimal("0.00"), "E", False),
+    ]
+
+
+async def test_duplicate_cif_in_the_organisation_is_409(owner, api):
+    for cif in ("18547290", "RO18547290", 18547290):
+        answer = await api.post("/api/v1/companies", json={**COMPANY, "cif": cif}, headers=owner.auth)
+        assert answer.status_code == 409 and answer.json()["code"] == "DUPLICATE_CIF"
+
+
+@pytest.mark.parametrize("cif", ["", "-", "RO12AB", "12345678901"])
+async def test_malformed_cif_is_400(owner, api, cif):
+    answer = await api.post("/api/v1/companies", json={"cif": cif, "name": "X"}, headers=owner.auth)
+    assert answer.status_code == 400 and answer.json()["error"]
+
+
+async def test_update_company(owner, api):
+    url = f"/api/v1/companies/{owner.company_id}"
+    updated = ok(await api.patch(url, json={"efacturaDelayHours": 24, "bankName": "BT", "website": None, "syncDaysBack": 30}, headers=owner.auth))
+    assert updated["efacturaDelayHours"] == 24 and updated["bankName"] == "BT" and updated["syncDaysBack"] == 30
+    assert updated["cif"] == 18547290 and updated["name"] == "Alfa Software SRL"
+    for body in ({"efacturaDelayHours": 5}, {"name": " "}, {"country": "Romania"}, {"syncDaysBack": "many"}):
+        answer = await api.patch(url, json=body, headers=owner.auth)
+        assert answer.status_code == 400 and answer.json()["error"], body
+    cleared = ok(await api.patch(url, json={"efacturaDelayHours": None}, headers=owner.auth))
+    assert cleared["efacturaDelayHours"] is None
+
+
+async def test_request_bodies_are_in_the_openapi_document(api):
+    schema = ok(await api.get("/schema/openapi.json"))
+    names = set(schema["components"]["schemas"])
+    assert {"CompanyIn", "CompanyPatch", "RegisterIn", "LoginIn", "ClientIn", "ProductIn", "VatRateIn", "SeriesIn"} <= names
+    assert "cif" in schema["components"]["schemas"]["CompanyIn"]["properties"]
+    assert "unitOfMeasure" in schema["components"]["schemas"]["ProductIn"]["properties"]
