@@ -10,6 +10,7 @@ the incoming sync and prints a summary table.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from core.api.server import BackgroundServer
 __all__ = ["run_demo"]
 
 FINAL = {"validated", "rejected", "refund"}
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 150)
 
 
 class DemoError(Exception):
@@ -66,6 +67,11 @@ def run_demo(*, out: Path | None, inbox: Path | None, data_dir: Path | None) -> 
     from license.gate import run_gate
 
     os.environ.setdefault("STORNO_ENV", "development")
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", force=True)
+    for noisy in ("dramatiq", "httpx", "uvicorn", "piccolo", "storno"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     work = Path(tempfile.mkdtemp(prefix="storno-demo-"))
     settings = load_settings(data_dir=(data_dir or work / "data").resolve(), database_url="")
     status = run_gate("demo")
@@ -134,7 +140,7 @@ def _issue_and_submit(http: httpx.Client, label: str, body: dict[str, Any]) -> d
     issued = _check(http.post(f"/api/v1/invoices/{draft['id']}/issue"), f"issue {label}")
     invoice = issued["invoice"]
     _check(http.post(f"/api/v1/invoices/{invoice['id']}/submit"), f"submit {label}")
-    console.print(f"✔ issued {invoice['number']} ({label}): total {invoice['total']} {invoice['currency']}, submitted to ANAF")
+    console.print(f"✔ issued {invoice['number']} ({label}): total {_money(invoice['total'])} {invoice['currency']}, submitted to ANAF")
     return {"label": label, "invoice": invoice, "validation": issued.get("validation") or {}}
 
 
@@ -189,6 +195,10 @@ def _write_out(http: httpx.Client, out: Path, documents: list[dict[str, Any]], i
     console.print(f"✔ wrote {count} XML files to {out}")
 
 
+def _money(value: Any) -> str:
+    return f"{float(value):,.2f}"
+
+
 def _summary(documents: list[dict[str, Any]], incoming: list[dict[str, Any]]) -> None:
     table = Table(title="Documents")
     for column in ("number", "type", "direction", "status", "net", "VAT", "total", "validation"):
@@ -197,8 +207,8 @@ def _summary(documents: list[dict[str, Any]], incoming: list[dict[str, Any]]) ->
         inv, validation = d["invoice"], d["validation"]
         ran = [layer["name"] for layer in validation.get("layers", []) if layer.get("ran")]
         skipped = [layer["name"] for layer in validation.get("layers", []) if not layer.get("ran")]
-        verdict = ("valid" if validation.get("valid") else "valid (incomplete)" if not validation.get("errors") else "invalid") + f": {', '.join(ran)}" + (f"; not run: {', '.join(skipped)}" if skipped else "")
-        table.add_row(inv["number"], inv["documentType"], "outgoing", inv["status"], str(inv["subtotal"]), str(inv["vatTotal"]), f"{inv['total']} {inv['currency']}", verdict)
+        verdict = ("valid" if validation.get("valid") else "no errors" if not validation.get("errors") else "invalid") + f" ({', '.join(ran)})" + (f"; NOT RUN: {', '.join(skipped)}" if skipped else "")
+        table.add_row(inv["number"], inv["documentType"], "outgoing", inv["status"], _money(inv["subtotal"]), _money(inv["vatTotal"]), f"{_money(inv['total'])} {inv['currency']}", verdict)
     for inv in incoming:
-        table.add_row(inv["number"], inv["documentType"], "incoming", inv["status"], str(inv["subtotal"]), str(inv["vatTotal"]), f"{inv['total']} {inv['currency']}", f"from {inv.get('senderName')}")
+        table.add_row(inv["number"], inv["documentType"], "incoming", inv["status"], _money(inv["subtotal"]), _money(inv["vatTotal"]), f"{_money(inv['total'])} {inv['currency']}", f"from {inv.get('senderName')}")
     console.print(table)

@@ -76,7 +76,7 @@ class InvoiceService:
     async def get(self, company_id: str, invoice_id: str) -> dict[str, Any]:
         """The invoice row; NotFound when it is not this company's (or was deleted)."""
         row = (
-            await Invoice.select()
+            await Invoice.select().output(load_json=True)
             .where((Invoice.id == invoice_id) & (Invoice.company == company_id) & Invoice.deleted_at.is_null())
             .first()
             .run()
@@ -92,7 +92,7 @@ class InvoiceService:
     async def events(self, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
         """The invoice's events, oldest first."""
         await self.get(company_id, invoice_id)
-        return await DocumentEvent.select().where(DocumentEvent.invoice == invoice_id).order_by(DocumentEvent.created_at).run()
+        return await DocumentEvent.select().output(load_json=True).where(DocumentEvent.invoice == invoice_id).order_by(DocumentEvent.created_at).run()
 
     async def list(
         self,
@@ -136,7 +136,7 @@ class InvoiceService:
         column = {"issueDate": Invoice.issue_date, "number": Invoice.number, "total": Invoice.total, "dueDate": Invoice.due_date}[sort]
         total = await Invoice.count().where(where).run()
         rows = (
-            await Invoice.select()
+            await Invoice.select().output(load_json=True)
             .where(where)
             .order_by(column, ascending=order == "asc")
             .order_by(Invoice.id, ascending=order == "asc")
@@ -154,7 +154,7 @@ class InvoiceService:
         key = idempotency_key or data.idempotency_key
         fingerprint = hashlib.sha256(msgspec.json.encode(data)).hexdigest()
         if key:
-            existing = await Invoice.select().where((Invoice.company == company_id) & (Invoice.idempotency_key == key)).first().run()
+            existing = await Invoice.select().output(load_json=True).where((Invoice.company == company_id) & (Invoice.idempotency_key == key)).first().run()
             if existing is not None:
                 if existing["idempotency_fingerprint"] != fingerprint:
                     raise Conflict("This Idempotency-Key was already used with a different request body.", code="IDEMPOTENCY_KEY_REUSED")

@@ -69,7 +69,7 @@ class SyncController(Controller):
     @get("/status")
     async def status(self, request: Request, ctx: CompanyContext) -> dict[str, Any]:
         """Sync state: status (idle, queued, running, error), last sync, last error, counts."""
-        row = await SyncState.select().where((SyncState.company == ctx.company_id) & (SyncState.provider == "anaf")).first().run()
+        row = await SyncState.select().output(load_json=True).where((SyncState.company == ctx.company_id) & (SyncState.provider == "anaf")).first().run()
         if row is None:
             return {"status": "never", "lastSyncedAt": None, "lastError": None, "stats": {}}
         return {"status": row["status"], "lastSyncedAt": j.stamp(row.get("last_synced_at")), "lastError": row.get("last_error"), "stats": row.get("stats") or {}}

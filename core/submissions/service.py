@@ -107,12 +107,12 @@ class SubmissionService:
             await self.invoices.transition(invoice_id, "submit", actor=actor, anaf_status="uploaded" if provider.code == "anaf" else None, anaf_error_message=None)
             await Submission.insert(row).run()
         self.enqueue("submission.step", row.id)
-        return await Submission.select().where(Submission.id == row.id).first().run()
+        return await Submission.select().output(load_json=True).where(Submission.id == row.id).first().run()
 
     async def for_invoice(self, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
         """Submissions of one invoice, oldest first."""
         await self.invoices.get(company_id, invoice_id)
-        return await Submission.select().where(Submission.invoice == invoice_id).order_by(Submission.created_at).run()
+        return await Submission.select().output(load_json=True).where(Submission.invoice == invoice_id).order_by(Submission.created_at).run()
 
     # --- job side -----------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class SubmissionService:
         )
         if not claimed:
             return None
-        return await Submission.select().where(Submission.id == submission_id).first().run()
+        return await Submission.select().output(load_json=True).where(Submission.id == submission_id).first().run()
 
     async def _update(self, row: dict[str, Any], status: str, **values: Any) -> None:
         if status != row["status"] and not states.allowed(row["status"], status):
@@ -146,7 +146,7 @@ class SubmissionService:
         row.update(values, status=status)
 
     async def _view(self, row: dict[str, Any]) -> tuple[SubmissionView, bytes]:
-        invoice = await Invoice.select().where(Invoice.id == row["invoice"]).first().run()
+        invoice = await Invoice.select().output(load_json=True).where(Invoice.id == row["invoice"]).first().run()
         company = await Company.select().where(Company.id == row["company"]).first().run()
         context = ProviderContext(
             company=CompanyView(id=company["id"], cif=company["cif"], name=company["name"], country=company["country"], vat_payer=company["vat_payer"]),
@@ -270,7 +270,7 @@ class SubmissionService:
 
     async def get(self, submission_id: str) -> dict[str, Any]:
         """One submission row; NotFound otherwise."""
-        row = await Submission.select().where(Submission.id == submission_id).first().run()
+        row = await Submission.select().output(load_json=True).where(Submission.id == submission_id).first().run()
         if row is None:
             raise NotFound("Submission not found.")
         return row

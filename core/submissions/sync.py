@@ -42,10 +42,10 @@ class SyncService:
 
     async def state(self, company_id: str, provider: str) -> dict[str, Any]:
         """The sync state row, created on first use."""
-        row = await SyncState.select().where((SyncState.company == company_id) & (SyncState.provider == provider)).first().run()
+        row = await SyncState.select().output(load_json=True).where((SyncState.company == company_id) & (SyncState.provider == provider)).first().run()
         if row is None:
             await SyncState.insert(SyncState(company=company_id, provider=provider, due_at=_now())).run()
-            row = await SyncState.select().where((SyncState.company == company_id) & (SyncState.provider == provider)).first().run()
+            row = await SyncState.select().output(load_json=True).where((SyncState.company == company_id) & (SyncState.provider == provider)).first().run()
         return row
 
     async def request(self, company_id: str, provider: str) -> None:

@@ -1,0 +1,30 @@
+"""Jobs through Redis (distributed mode's broker): a submission still reaches its final status."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tests.support.appliance import running_appliance
+
+REDIS_URL = os.environ.get("STORNO_TEST_REDIS_URL", "").strip()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="STORNO_TEST_REDIS_URL is not set")
+def test_submission_through_redis_broker(settings, registry):
+    import msgspec
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    settings = msgspec.structs.replace(settings, broker_url=REDIS_URL)
+    with running_appliance(settings, registry) as app:
+        draft = app.http.post("/api/v1/invoices", json=app.invoice_body()).json()["invoice"]
+        issued = app.http.post(f"/api/v1/invoices/{draft['id']}/issue").json()["invoice"]
+        assert app.http.post(f"/api/v1/invoices/{issued['id']}/submit").status_code == 200
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] != "validated":
+            time.sleep(0.3)
+        assert app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] == "validated"
+        assert redis.Redis.from_url(REDIS_URL).exists("dramatiq:default") in (0, 1)  # the queue lives in Redis
