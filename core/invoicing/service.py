@@ -36,6 +36,9 @@ from core.validation.engine import validate_async
 __all__ = ["InvoiceService", "dialect_for_country", "document_json"]
 
 log = logging.getLogger("storno.invoicing")
+#: Due date when neither the request nor the client's defaultPaymentTermDays gives one
+#: (EN 16931 BR-CO-25 needs a due date or payment terms when an amount is due).
+DEFAULT_PAYMENT_DAYS = 30
 
 _SNAPSHOT_FIELDS = {
     "type": "type", "name": "name", "cui": "cui", "cnp": "cnp", "vat_code": "vatCode", "is_vat_payer": "isVatPayer",
@@ -196,7 +199,7 @@ class InvoiceService:
             exchange_rate=_scaled(data.exchange_rate) if data.exchange_rate else None,
             invoice_type_code=data.invoice_type_code,
             issue_date=issue_date,
-            due_date=data.due_date,
+            due_date=data.due_date or (issue_date + dt.timedelta(days=(client or {}).get("default_payment_term_days") or DEFAULT_PAYMENT_DAYS)),
             notes=data.notes,
             payment_terms=data.payment_terms,
             language=data.language,

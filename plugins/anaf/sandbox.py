@@ -27,6 +27,9 @@ def start_sandbox(inbox: Path | None = None) -> tuple[SimulatorServer, dict[str,
     the settings section that points the ANAF transport at it (short poll back-off)."""
     server = SimulatorServer().start()
     server.state.register_client(SANDBOX_CLIENT["client_id"], SANDBOX_CLIENT["client_secret"], [SANDBOX_CLIENT["redirect_uri"]])
+    # A sandbox user should not wait: uploads nobody polls finish after about a second (ANAF
+    # takes minutes to hours), and "not in ANAF's list" is conclusive only well after that.
+    server.state.config.processing_seconds = 0.5
     if inbox is not None:
         server.state.load_inbox(inbox)
     settings = {
@@ -34,7 +37,7 @@ def start_sandbox(inbox: Path | None = None) -> tuple[SimulatorServer, dict[str,
         "api_base_url": server.base_url,
         "environment": "test",
         "poll_backoff": "0.5,1,1,2",
-        "reconcile_settle_seconds": "1",
+        "reconcile_settle_seconds": "5",
         "sandbox": "true",
         **SANDBOX_CLIENT,
     }
