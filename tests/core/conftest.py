@@ -4,12 +4,16 @@ Builds on ``tests/conftest.py`` (``settings`` over a fresh database per test: SQ
 PostgreSQL when ``STORNO_TEST_DATABASE_URL`` is set). ``api`` is the real app from
 :func:`core.api.app.create_app` (licence gate, migrations, every route) driven in-process; plugins
 are registered explicitly: none by default, or the modules a test passes to :func:`start_api`.
+
+Litestar's test client runs the app in its own event loop (a portal thread), where the database
+pool lives: tests that touch the database directly go through :func:`in_app`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -36,11 +40,30 @@ async def start_api(settings: Any, plugins: list[tuple[str, ModuleType]] | None 
         yield client
 
 
+def in_app(api: AsyncTestClient, fn: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+    """Await ``fn(*args, **kwargs)`` in the app's event loop and return its result.
+
+    For database work a test does itself (seeding rows, calling a service function): asyncpg
+    connections belong to the loop that opened them. Pass a piccolo query's ``run`` method.
+    """
+    return api.blocking_portal.call(functools.partial(fn, *args, **kwargs))
+
+
 @pytest.fixture
 async def api(settings: Any) -> AsyncIterator[AsyncTestClient]:
     """The app with no plugins, on a fresh database."""
     async with start_api(settings) as client:
         yield client
+
+
+@pytest.fixture
+async def with_registry(settings: Any) -> AsyncIterator[tuple[AsyncTestClient, ModuleType]]:
+    """The app with only the test registry plugin (:mod:`tests.core.registry_plugin`): ``(client, plugin)``."""
+    from tests.core.registry_plugin import registry_plugin
+
+    plugin = registry_plugin()
+    async with start_api(settings, plugins=[("registry-test", plugin)]) as client:
+        yield client, plugin
 
 
 @dataclass

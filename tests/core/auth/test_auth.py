@@ -10,7 +10,7 @@ import pytest
 
 from core.auth import security
 from core.auth.tables import User
-from tests.core.conftest import PASSWORD, login, ok, register, start_api
+from tests.core.conftest import PASSWORD, in_app, login, ok, register, start_api
 
 
 async def test_first_run_registers_owner_who_logs_in_at_once(api):
@@ -70,7 +70,7 @@ async def test_bad_credentials_are_401_shape_e(api):
 
 async def test_inactive_account_is_refused_at_login_and_on_every_request(api):
     tenant = await register(api, "owner@alfa.ro")
-    await User.update({User.active: False}).where(User.email == "owner@alfa.ro")
+    in_app(api, User.update({User.active: False}).where(User.email == "owner@alfa.ro").run)
     answer = await api.post("/api/auth", json={"email": "owner@alfa.ro", "password": PASSWORD})
     assert answer.status_code == 403 and answer.json()["code"] == "account_inactive"
     answer = await api.get("/api/v1/me", headers=tenant.auth)
@@ -137,7 +137,7 @@ async def test_login_sets_the_refresh_cookie(api):
 
 async def test_passwords_are_argon2id_and_never_stored_in_clear(api):
     await register(api, "owner@alfa.ro")
-    stored = await User.select(User.password_hash).where(User.email == "owner@alfa.ro").first()
+    stored = in_app(api, User.select(User.password_hash).where(User.email == "owner@alfa.ro").first().run)
     assert stored["password_hash"].startswith("$argon2id$") and PASSWORD not in stored["password_hash"]
     assert security.verify_password(stored["password_hash"], PASSWORD)
     assert not security.verify_password(stored["password_hash"], PASSWORD + "x")

@@ -4,50 +4,12 @@ default series and VAT rates, DUPLICATE_CIF, updates."""
 from __future__ import annotations
 
 import json
-import types
 from decimal import Decimal
 
 import pytest
 
-from core.errors import TransientProviderError
-from core.hookspecs import hookimpl
-from core.views import CompanyRecord, ProviderInfo
-from tests.core.conftest import COMPANY, ok, register, start_api
-
-KNOWN = CompanyRecord(
-    name="ORANGE ROMANIA SA", cif="9010105", vat_payer=True, registration_number="J40/10178/1996",
-    address="Bd. Lascar Catargiu nr. 47-53", city="Sector 1", county="Municipiul Bucuresti",
-    postal_code="010665", country="RO", phone="0212033000",
-)
-DOWN = "99999999"
-
-
-def _registry_plugin() -> types.ModuleType:
-    """A tiny plugin implementing the registry hook for Romania, as the ANAF plugin will."""
-    module = types.ModuleType("registry_test_plugin")
-
-    @hookimpl
-    def storno_register_providers() -> ProviderInfo:
-        return ProviderInfo(code="registry-test", label="Registry test", country="RO", dialects=())
-
-    @hookimpl
-    async def storno_lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
-        module.calls.append((country, tax_id))
-        if tax_id == DOWN:
-            raise TransientProviderError("registry timed out")
-        return KNOWN if tax_id == KNOWN.cif else None
-
-    module.storno_register_providers = storno_register_providers
-    module.storno_lookup_company = storno_lookup_company
-    module.calls = []
-    return module
-
-
-@pytest.fixture
-async def with_registry(settings):
-    plugin = _registry_plugin()
-    async with start_api(settings, plugins=[("registry-test", plugin)]) as api:
-        yield api, plugin
+from tests.core.conftest import COMPANY, ok, register
+from tests.core.registry_plugin import DOWN
 
 
 async def test_hook_storno_lookup_company_fills_a_cif_only_company(with_registry):

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from core.auth.tables import Company, Membership, User
-from tests.core.conftest import add_company, login, ok, register, start_api
+from tests.core.conftest import add_company, in_app, login, ok, register, start_api
 
 NOT_FOUND = {"error": "Company not found."}
 
@@ -22,7 +22,7 @@ async def two_orgs(settings):
         a = await register(api, "a@alfa.ro")
         await add_company(api, a)
         ok(await api.post("/api/auth/register", json={"email": "b@beta.ro", "password": "a-long-password-1"}), 201)
-        await User.update({User.email_verified: True}).where(User.email == "b@beta.ro")  # no mail on this appliance
+        in_app(api, User.update({User.email_verified: True}).where(User.email == "b@beta.ro").run)  # no mail here
         b = await login(api, "b@beta.ro")
         await add_company(api, b, cif="14399840", name="Beta Trading SRL")
         yield api, a, b
@@ -63,7 +63,8 @@ async def test_only_company_is_used_implicitly_and_two_need_a_choice(owner, api)
 
 
 async def test_soft_deleted_company_is_not_found(owner, api):
-    await Company.update({Company.deleted_at: dt.datetime.now(dt.timezone.utc)}).where(Company.id == owner.company_id)
+    now = dt.datetime.now(dt.timezone.utc)
+    in_app(api, Company.update({Company.deleted_at: now}).where(Company.id == owner.company_id).run)
     assert (await api.get("/api/v1/clients", headers=owner.headers)).json() == NOT_FOUND
     assert (await api.get(f"/api/v1/companies/{owner.company_id}", headers=owner.auth)).status_code == 404
     assert ok(await api.get("/api/v1/companies", headers=owner.auth))["data"] == []
@@ -73,9 +74,8 @@ async def test_soft_deleted_company_is_not_found(owner, api):
 
 async def test_allowed_companies_and_role_restrict_a_member(owner, api):
     other = ok(await api.post("/api/v1/companies", json={"cif": "14399840", "name": "Beta SRL", "state": "Cluj"}, headers=owner.auth), 201)
-    await Membership.update({Membership.role: "employee", Membership.allowed_companies: [owner.company_id]}).where(
-        Membership.organisation.is_not_null()
-    )
+    restrict = Membership.update({Membership.role: "employee", Membership.allowed_companies: [owner.company_id]})
+    in_app(api, restrict.where(Membership.organisation.is_not_null()).run)
     assert (await api.get("/api/v1/clients", headers={**owner.auth, "X-Company": other["id"]})).status_code == 403
     assert [c["id"] for c in ok(await api.get("/api/v1/companies", headers=owner.auth))["data"]] == [owner.company_id]
     ok(await api.get("/api/v1/clients", headers=owner.headers))  # an employee may read...

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.conftest import ok
+from tests.core.conftest import add_company, ok, register
 
 CLIENT = {
     "type": "company", "name": "Client Test SRL", "cui": "RO6859662", "isVatPayer": True,
@@ -111,3 +111,17 @@ async def test_clients_of_another_company_are_not_found(owner, api):
     assert ok(await api.get("/api/v1/clients", headers=headers))["total"] == 0
     # the same CUI is a new client in the other company
     assert (await api.post("/api/v1/clients", json=CLIENT, headers=headers)).status_code == 201
+
+
+async def test_romanian_company_sent_by_cui_alone_is_filled_from_the_registry(with_registry):
+    api, plugin = with_registry
+    owner = await register(api, "owner@alfa.ro")
+    await add_company(api, owner)
+    created = await api.post("/api/v1/clients", json={"cui": "RO9010105"}, headers=owner.headers)
+    assert created.status_code == 201 and created.json()["anafValidated"] is True
+    client = created.json()["client"]
+    assert client["name"] == "ORANGE ROMANIA SA" and client["county"] == "Municipiul Bucuresti" and client["source"] == "anaf"
+    assert client["isVatPayer"] is True and client["vatCode"] == "RO9010105"
+    unknown = await api.post("/api/v1/clients", json={"cui": "123456"}, headers=owner.headers)
+    assert unknown.status_code == 422 and {e["key"] for e in unknown.json()["errors"]} == {"name", "county"}
+    assert plugin.calls == [("RO", "9010105"), ("RO", "123456")]
