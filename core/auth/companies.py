@@ -35,8 +35,19 @@ __all__ = ["company_json", "create_company", "get_company", "list_companies", "u
 log = logging.getLogger("storno.companies")
 DUPLICATE = "This company is already added to your organization."
 _MAX = {
-    "name": 255, "address": 255, "email": 255, "website": 255, "city": 100, "state": 100, "bank_name": 100,
-    "registration_number": 50, "phone": 50, "bank_account": 50, "postal_code": 20, "vat_code": 20, "bank_bic": 20,
+    "name": 255,
+    "address": 255,
+    "email": 255,
+    "website": 255,
+    "city": 100,
+    "state": 100,
+    "bank_name": 100,
+    "registration_number": 50,
+    "phone": 50,
+    "bank_account": 50,
+    "postal_code": 20,
+    "vat_code": 20,
+    "bank_bic": 20,
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -46,7 +57,9 @@ def _cif_json(cif: str) -> int | str:
     return int(cif) if cif.isdigit() and not cif.startswith("0") else cif
 
 
-def company_json(row: dict[str, Any], *, last_synced_at: dt.datetime | None = None, has_valid_token: bool | None = None) -> dict[str, Any]:
+def company_json(
+    row: dict[str, Any], *, last_synced_at: dt.datetime | None = None, has_valid_token: bool | None = None
+) -> dict[str, Any]:
     """A company row as the API shows it (objects.md §3.12); ``hasValidToken`` only on create/detail."""
     out = {
         "id": row["id"],
@@ -170,19 +183,40 @@ async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
     cif = _normalise_cif(data.cif, country)
     if await _duplicate(caller.organisation_id, cif):
         raise Conflict(DUPLICATE, code="DUPLICATE_CIF")
-    given = {f: getattr(data, f) for f in (
-        "name", "registration_number", "vat_code", "address", "city", "state", "postal_code", "phone",
-        "email", "website", "bank_name", "bank_account", "bank_bic",
-    )}
+    given = {
+        f: getattr(data, f)
+        for f in (
+            "name",
+            "registration_number",
+            "vat_code",
+            "address",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+            "email",
+            "website",
+            "bank_name",
+            "bank_account",
+            "bank_bic",
+        )
+    }
     given = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in given.items()}
     vat_payer = data.vat_payer
     if not given["name"]:
         record = await registry.lookup(country, cif)
         if record is None:
-            raise NotFound(f"CIF {cif} was not found in the public registry; send the company's name and address to add it without a lookup.")
+            raise NotFound(
+                f"CIF {cif} was not found in the public registry; send the company's name and address to add it without a lookup."
+            )
         found = {
-            "name": record.name, "registration_number": record.registration_number, "address": record.address,
-            "city": record.city, "state": record.county, "postal_code": record.postal_code, "phone": record.phone,
+            "name": record.name,
+            "registration_number": record.registration_number,
+            "address": record.address,
+            "city": record.city,
+            "state": record.county,
+            "postal_code": record.postal_code,
+            "phone": record.phone,
         }
         given = {k: given.get(k) or found.get(k) for k in given}
         vat_payer = record.vat_payer if vat_payer is None else vat_payer
@@ -195,7 +229,11 @@ async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
     if len(currency) != 3 or not currency.isalpha():
         raise BadRequest("defaultCurrency must be an ISO 4217 code.")
     row = Company(
-        organisation=caller.organisation_id, cif=cif, country=country, vat_payer=vat_payer, default_currency=currency,
+        organisation=caller.organisation_id,
+        cif=cif,
+        country=country,
+        vat_payer=vat_payer,
+        default_currency=currency,
         **{k: (v or "") if k in ("address", "city", "state") else v for k, v in given.items()},
     )
     async with write_transaction():

@@ -27,8 +27,13 @@ REFRESH_COOKIE = "__refresh__token"
 
 def _with_cookie(tokens: dict[str, str]) -> Response[dict[str, str]]:
     cookie = Cookie(
-        key=REFRESH_COOKIE, value=tokens["refresh_token"], httponly=True, secure=True, samesite="none",
-        path="/api", max_age=int(REFRESH_TTL.total_seconds()),
+        key=REFRESH_COOKIE,
+        value=tokens["refresh_token"],
+        httponly=True,
+        secure=True,
+        samesite="none",
+        path="/api",
+        max_age=int(REFRESH_TTL.total_seconds()),
     )
     return Response(tokens, status_code=200, cookies=[cookie])
 
@@ -85,7 +90,9 @@ class CompanyController(Controller):
         return await companies.get_company(caller, company_id)
 
     @patch("/{company_id:str}", summary="Update company settings")
-    async def update(self, caller: NamedDependency[Caller], company_id: CompanyId, data: JSONBody[CompanyPatch]) -> dict[str, Any]:
+    async def update(
+        self, caller: NamedDependency[Caller], company_id: CompanyId, data: JSONBody[CompanyPatch]
+    ) -> dict[str, Any]:
         return await companies.update_company(caller, company_id, data)
 
 

@@ -55,7 +55,12 @@ def _bearer(request: Request) -> str:
 
 async def provide_caller(
     request: Request,
-    x_organization: Annotated[str | None, HeaderParameter(name="X-Organization", description="Organisation to act in (default: the user's default membership).")] = None,
+    x_organization: Annotated[
+        str | None,
+        HeaderParameter(
+            name="X-Organization", description="Organisation to act in (default: the user's default membership)."
+        ),
+    ] = None,
 ) -> Caller:
     """The authenticated caller from ``Authorization: Bearer <jwt>`` (see the module docstring for errors)."""
     claims = decode_access_token(settings_of(request).secret_key, _bearer(request))
@@ -94,9 +99,11 @@ async def provide_company(
     if wanted:
         row = await company_for(caller, wanted)
     else:
-        rows = await Company.select().where(
-            (Company.organisation == caller.organisation_id) & Company.deleted_at.is_null()
-        ).limit(2)
+        rows = (
+            await Company.select()
+            .where((Company.organisation == caller.organisation_id) & Company.deleted_at.is_null())
+            .limit(2)
+        )
         if len(rows) != 1:
             raise NotFound(COMPANY_NOT_FOUND)
         row = rows[0]

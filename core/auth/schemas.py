@@ -107,5 +107,7 @@ class CompanyPatch(msgspec.Struct, rename="camel", kw_only=True):
             raise msgspec.ValidationError("syncDaysBack must be between 1 and 365")
         if isinstance(self.country, str) and not (len(self.country) == 2 and self.country.isalpha()):
             raise msgspec.ValidationError("country must be an ISO 3166-1 alpha-2 code")
-        if isinstance(self.default_currency, str) and not (len(self.default_currency) == 3 and self.default_currency.isalpha()):
+        if isinstance(self.default_currency, str) and not (
+            len(self.default_currency) == 3 and self.default_currency.isalpha()
+        ):
             raise msgspec.ValidationError("defaultCurrency must be an ISO 4217 code")

@@ -203,9 +203,11 @@ async def rotate_refresh_token(token: str) -> tuple[str, str | None, str]:
             revoked = True
         else:
             # The guard on used_at makes a concurrent second refresh of the same token lose.
-            spent = await RefreshToken.update({RefreshToken.used_at: now}).where(
-                (RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null()
-            ).returning(RefreshToken.id)
+            spent = (
+                await RefreshToken.update({RefreshToken.used_at: now})
+                .where((RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null())
+                .returning(RefreshToken.id)
+            )
             revoked = not spent
         if not revoked:
             successor = await issue_refresh_token(row["user"], row["organisation"], family=row["family"])

@@ -10,6 +10,7 @@ then start unverified (login answers 403 ``email_not_confirmed`` until they conf
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -56,7 +57,8 @@ async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
     if not 8 <= len(data.password) <= 1024:
         raise BadRequest("The password must have at least 8 characters.")
     locale = data.locale if data.locale in ("ro", "en") else "ro"
-    password_hash = security.hash_password(data.password)  # outside the write lock: it is slow on purpose
+    # argon2 is slow on purpose: hash in a worker thread, before taking the write lock
+    password_hash = await asyncio.to_thread(security.hash_password, data.password)
     async with write_transaction():
         if isinstance(engine(), PostgresEngine):
             await Organisation.raw(f"SELECT pg_advisory_xact_lock({_FIRST_RUN_LOCK})")
@@ -79,7 +81,11 @@ async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
         org = Organisation(name=org_name, slug=_slug(org_name))
         await org.save()
         await Membership(user=user.id, organisation=org.id, role="owner", allowed_companies=[]).save()
-    message = "Account created; you can log in now." if first_run else "Account created; confirm your e-mail address to log in."
+    message = (
+        "Account created; you can log in now."
+        if first_run
+        else "Account created; confirm your e-mail address to log in."
+    )
     return {"message": message, "email": email}
 
 
@@ -111,7 +117,9 @@ async def _default_membership(rows: list[dict[str, Any]]) -> dict[str, Any] | No
     return next((row for row in rows if row["role"] == "owner"), rows[0])
 
 
-async def _tokens(settings: Settings, user: dict[str, Any], organisation_id: str | None, family: str | None = None) -> dict[str, str]:
+async def _tokens(
+    settings: Settings, user: dict[str, Any], organisation_id: str | None, family: str | None = None
+) -> dict[str, str]:
     token = security.issue_access_token(
         settings.secret_key, user_id=user["id"], email=user["email"], organisation_id=organisation_id
     )
@@ -134,11 +142,13 @@ async def login(settings: Settings, email: str, password: str) -> dict[str, str]
     ``email_not_confirmed`` (checked only after a correct password, so they reveal nothing).
     """
     user = await User.select().where(User.email == normalise_email(email)).first()
-    if not security.verify_password(user["password_hash"] if user else None, password) or user is None:
+    valid = await asyncio.to_thread(security.verify_password, user["password_hash"] if user else None, password)
+    if not valid or user is None:
         raise Unauthorized("Invalid credentials.")
     _check_account(user)
     if security.needs_rehash(user["password_hash"]):
-        await User.update({User.password_hash: security.hash_password(password)}).where(User.id == user["id"])
+        rehashed = await asyncio.to_thread(security.hash_password, password)
+        await User.update({User.password_hash: rehashed}).where(User.id == user["id"])
     membership = await _default_membership(await _memberships(user["id"]))
     return await _tokens(settings, user, membership["org_id"] if membership else None)
 
@@ -160,7 +170,9 @@ async def refresh(settings: Settings, refresh_token: str | None) -> dict[str, st
     if not any(row["org_id"] == organisation_id for row in rows):
         membership = await _default_membership(rows)
         organisation_id = membership["org_id"] if membership else None
-    token = security.issue_access_token(settings.secret_key, user_id=user_id, email=user["email"], organisation_id=organisation_id)
+    token = security.issue_access_token(
+        settings.secret_key, user_id=user_id, email=user["email"], organisation_id=organisation_id
+    )
     return {"token": token, "refresh_token": successor}
 
 
@@ -224,7 +236,11 @@ async def me(caller: Caller) -> dict[str, Any]:
             "createdAt": j.stamp(current["org_created_at"]),
         },
         "memberships": [
-            {"id": r["id"], "role": r["role"], "organization": {"id": r["org_id"], "name": r["org_name"], "slug": r["org_slug"]}}
+            {
+                "id": r["id"],
+                "role": r["role"],
+                "organization": {"id": r["org_id"], "name": r["org_name"], "slug": r["org_slug"]},
+            }
             for r in rows
         ],
         "permissions": sorted(permissions_for(caller.role)),

@@ -115,23 +115,29 @@ def series_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _get(company_id: str, series_id: str) -> dict[str, Any]:
-    row = await DocumentSeries.select().where(
-        (DocumentSeries.id == series_id) & (DocumentSeries.company == company_id)
-    ).first()
+    row = (
+        await DocumentSeries.select()
+        .where((DocumentSeries.id == series_id) & (DocumentSeries.company == company_id))
+        .first()
+    )
     if row is None:
         raise NotFound(NOT_FOUND)
     return row
 
 
 async def _clear_defaults(company_id: str, kind: str, keep: str | None = None) -> None:
-    where = (DocumentSeries.company == company_id) & (DocumentSeries.type == kind) & (DocumentSeries.is_default == True)  # noqa: E712
+    where = (
+        (DocumentSeries.company == company_id) & (DocumentSeries.type == kind) & (DocumentSeries.is_default == True)
+    )  # noqa: E712
     if keep:
         where &= DocumentSeries.id != keep
     await DocumentSeries.update({DocumentSeries.is_default: False}).where(where)
 
 
 async def _prefix_taken(company_id: str, prefix: str) -> bool:
-    return await DocumentSeries.exists().where((DocumentSeries.company == company_id) & (DocumentSeries.prefix == prefix))
+    return await DocumentSeries.exists().where(
+        (DocumentSeries.company == company_id) & (DocumentSeries.prefix == prefix)
+    )
 
 
 async def default_series(company_id: str, doc_type: str) -> dict[str, Any] | None:
@@ -139,9 +145,16 @@ async def default_series(company_id: str, doc_type: str) -> dict[str, Any] | Non
 
     The company's active series of that type flagged default, else its oldest active one.
     """
-    rows = await DocumentSeries.select().where(
-        (DocumentSeries.company == company_id) & (DocumentSeries.type == doc_type) & (DocumentSeries.active == True)  # noqa: E712
-    ).order_by(DocumentSeries.created_at).order_by(DocumentSeries.id)
+    rows = (
+        await DocumentSeries.select()
+        .where(
+            (DocumentSeries.company == company_id)
+            & (DocumentSeries.type == doc_type)
+            & (DocumentSeries.active == True)  # noqa: E712
+        )
+        .order_by(DocumentSeries.created_at)
+        .order_by(DocumentSeries.id)
+    )
     return next((r for r in rows if r["is_default"]), rows[0] if rows else None)
 
 
@@ -154,17 +167,26 @@ async def create_defaults(company_id: str) -> None:
     for prefix, kind in DEFAULT_SERIES:
         if not await _prefix_taken(company_id, prefix):
             await DocumentSeries(
-                company=company_id, prefix=prefix, type=kind, current_number=0,
-                active=True, is_default=True, source="default", created_at=now,
+                company=company_id,
+                prefix=prefix,
+                type=kind,
+                current_number=0,
+                active=True,
+                is_default=True,
+                source="default",
+                created_at=now,
             ).save()
 
 
 async def list_series(ctx: CompanyContext) -> dict[str, Any]:
     """``GET /api/v1/document-series``: ``{"data": [series...]}`` ordered by type, then age."""
     require(ctx.caller, "series.view")
-    rows = await DocumentSeries.select().where(DocumentSeries.company == ctx.company_id).order_by(
-        DocumentSeries.type
-    ).order_by(DocumentSeries.created_at)
+    rows = (
+        await DocumentSeries.select()
+        .where(DocumentSeries.company == ctx.company_id)
+        .order_by(DocumentSeries.type)
+        .order_by(DocumentSeries.created_at)
+    )
     return {"data": [series_json(r) for r in rows]}
 
 
@@ -177,8 +199,13 @@ async def create_series(ctx: CompanyContext, data: SeriesIn) -> dict[str, Any]:
         if data.is_default:
             await _clear_defaults(ctx.company_id, data.type)
         row = DocumentSeries(
-            company=ctx.company_id, prefix=data.prefix, type=data.type, current_number=data.current_number,
-            active=data.active, is_default=data.is_default, source="manual",
+            company=ctx.company_id,
+            prefix=data.prefix,
+            type=data.type,
+            current_number=data.current_number,
+            active=data.active,
+            is_default=data.is_default,
+            source="manual",
         )
         await row.save()
     return series_json(await _get(ctx.company_id, row.id))
@@ -249,7 +276,9 @@ class DocumentSeriesController(Controller):
         return await create_series(ctx, data)
 
     @patch("/{series_id:str}", summary="Update counter, active flag, type or default flag")
-    async def update(self, ctx: NamedDependency[CompanyContext], series_id: SeriesId, data: JSONBody[SeriesPatch]) -> dict[str, Any]:
+    async def update(
+        self, ctx: NamedDependency[CompanyContext], series_id: SeriesId, data: JSONBody[SeriesPatch]
+    ) -> dict[str, Any]:
         return await update_series(ctx, series_id, data)
 
     @post("/{series_id:str}/set-default", status_code=200, summary="Make the series the default of its type")

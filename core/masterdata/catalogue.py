@@ -119,9 +119,11 @@ def _product_values(v: dict[str, Any]) -> dict[Any, Any]:
 
 
 async def _product(ctx: CompanyContext, product_id: str) -> dict[str, Any]:
-    row = await Product.select().where(
-        (Product.id == product_id) & (Product.company == ctx.company_id) & Product.deleted_at.is_null()
-    ).first()
+    row = (
+        await Product.select()
+        .where((Product.id == product_id) & (Product.company == ctx.company_id) & Product.deleted_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound("Product not found.")
     return row
@@ -139,7 +141,14 @@ async def list_products(
     if active is not None:
         where &= Product.is_active == active
     total = await Product.count().where(where)
-    rows = await Product.select().where(where).order_by(Product.name).order_by(Product.id).limit(limit).offset((page - 1) * limit)
+    rows = (
+        await Product.select()
+        .where(where)
+        .order_by(Product.name)
+        .order_by(Product.id)
+        .limit(limit)
+        .offset((page - 1) * limit)
+    )
     return j.page([product_json(r, detail=False) for r in rows], total, page, limit)
 
 
@@ -164,8 +173,20 @@ async def update_product(ctx: CompanyContext, product_id: str, data: ProductPatc
     """``PATCH /api/v1/products/{id}``: the updated product. Raises :class:`NotFound`, :class:`FieldErrors`."""
     require(ctx.caller, "product.edit")
     row = await _product(ctx, product_id)
-    current = {k: row[k] for k in ("name", "unit_of_measure", "code", "description", "currency",
-                                   "vat_category_code", "is_service", "is_active", "usage")}
+    current = {
+        k: row[k]
+        for k in (
+            "name",
+            "unit_of_measure",
+            "code",
+            "description",
+            "currency",
+            "vat_category_code",
+            "is_service",
+            "is_active",
+            "usage",
+        )
+    }
     current["default_price"] = from_minor(row["default_price"], 6)
     current["vat_rate"] = from_minor(row["vat_rate"], 2)
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
@@ -188,15 +209,22 @@ async def create_default_vat_rates(company_id: str) -> None:
     """Give a new company Romania's rates (21 % default, 11 %, 0 % Z, exempt E); call in its creating transaction."""
     for position, (rate, category, label, default) in enumerate(DEFAULT_VAT_RATES):
         await VatRate(
-            company=company_id, rate=to_minor(rate), label=label, category_code=category,
-            is_default=default, is_active=True, position=position,
+            company=company_id,
+            rate=to_minor(rate),
+            label=label,
+            category_code=category,
+            is_default=default,
+            is_active=True,
+            position=position,
         ).save()
 
 
 async def _vat_rate(ctx: CompanyContext, rate_id: str) -> dict[str, Any]:
-    row = await VatRate.select().where(
-        (VatRate.id == rate_id) & (VatRate.company == ctx.company_id) & VatRate.deleted_at.is_null()
-    ).first()
+    row = (
+        await VatRate.select()
+        .where((VatRate.id == rate_id) & (VatRate.company == ctx.company_id) & VatRate.deleted_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound("VAT rate not found.")
     return row
@@ -212,9 +240,12 @@ async def _clear_default(company_id: str, keep: str | None) -> None:
 async def list_vat_rates(ctx: CompanyContext) -> dict[str, Any]:
     """``GET /api/v1/vat-rates``: ``{"data": [rates...]}`` by position, then rate (highest first)."""
     require(ctx.caller, "settings.view")
-    rows = await VatRate.select().where((VatRate.company == ctx.company_id) & VatRate.deleted_at.is_null()).order_by(
-        VatRate.position
-    ).order_by(VatRate.rate, ascending=False)
+    rows = (
+        await VatRate.select()
+        .where((VatRate.company == ctx.company_id) & VatRate.deleted_at.is_null())
+        .order_by(VatRate.position)
+        .order_by(VatRate.rate, ascending=False)
+    )
     return {"data": [vat_rate_json(r) for r in rows]}
 
 
@@ -228,8 +259,13 @@ async def create_vat_rate(ctx: CompanyContext, data: VatRateIn) -> dict[str, Any
         raise BadRequest(problem)
     async with write_transaction():
         row = VatRate(
-            company=ctx.company_id, rate=to_minor(data.rate), label=data.label.strip(), category_code=data.category_code,
-            is_default=data.is_default, is_active=data.is_active, position=data.position,
+            company=ctx.company_id,
+            rate=to_minor(data.rate),
+            label=data.label.strip(),
+            category_code=data.category_code,
+            is_default=data.is_default,
+            is_active=data.is_active,
+            position=data.position,
         )
         await row.save()
         if data.is_default:

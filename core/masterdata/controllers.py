@@ -34,12 +34,18 @@ class ClientController(Controller):
 
     @get("/", summary="Paginated clients with invoice count and total")
     async def index(
-        self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None,
+        self,
+        ctx: Ctx,
+        page: Page = 1,
+        limit: Limit = 20,
+        search: Search = None,
         country: Annotated[str | None, QueryParameter(description="ISO country code.")] = None,
         vat_payer: Annotated[bool | None, QueryParameter(name="vatPayer")] = None,
         source: Annotated[str | None, QueryParameter(description="manual, anaf, import, api")] = None,
     ) -> dict[str, Any]:
-        return await service.list_clients(ctx, page=page, limit=limit, search=search, country=country, vat_payer=vat_payer, source=source)
+        return await service.list_clients(
+            ctx, page=page, limit=limit, search=search, country=country, vat_payer=vat_payer, source=source
+        )
 
     @post("/", summary="Create a client; an existing CUI answers 200 with existing: true")
     async def create(self, ctx: Ctx, data: JSONBody[ClientIn]) -> Response[dict[str, Any]]:
@@ -67,7 +73,11 @@ class ProductController(Controller):
 
     @get("/", summary="Paginated product catalogue")
     async def index(
-        self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None,
+        self,
+        ctx: Ctx,
+        page: Page = 1,
+        limit: Limit = 20,
+        search: Search = None,
         is_active: Annotated[bool | None, QueryParameter(name="isActive")] = None,
     ) -> dict[str, Any]:
         return await catalogue.list_products(ctx, page=page, limit=limit, search=search, active=is_active)

@@ -37,7 +37,9 @@ CATEGORY_CODES = ("S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B")
 USAGES = ("sales", "purchases", "both", "internal")
 
 
-def _decimal(name: str, value: Decimal | None | Unset, *, places: int, low: Decimal, high: Decimal | None = None) -> None:
+def _decimal(
+    name: str, value: Decimal | None | Unset, *, places: int, low: Decimal, high: Decimal | None = None
+) -> None:
     if value is UNSET or value is None:
         return
     if not value.is_finite():

@@ -39,9 +39,19 @@ __all__ = [
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX = {
-    "name": 255, "address": 255, "email": 255, "city": 100, "county": 100, "contact_person": 100,
-    "bank_name": 100, "registration_number": 50, "phone": 50, "bank_account": 50, "postal_code": 20,
-    "vat_code": 20, "notes": 5000,
+    "name": 255,
+    "address": 255,
+    "email": 255,
+    "city": 100,
+    "county": 100,
+    "contact_person": 100,
+    "bank_name": 100,
+    "registration_number": 50,
+    "phone": 50,
+    "bank_account": 50,
+    "postal_code": 20,
+    "vat_code": 20,
+    "notes": 5000,
 }
 _CAMEL = {name: name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in _MAX}
 _NOT_NULL_TEXT = ("address", "city", "county")
@@ -57,12 +67,16 @@ def normalise_tax_id(value: str | int | None, country: str) -> str | None:
     if text in ("", "-"):
         return None
     prefix = "EL" if country == "GR" else country
-    return text[len(prefix):] if text.startswith(prefix) and len(text) > len(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) and len(text) > len(prefix) else text
 
 
 def _tax_id_error(cui: str, country: str) -> str | None:
     if country == "RO":
-        return None if cui.isdigit() and 2 <= len(cui) <= 10 else "A Romanian CUI has 2 to 10 digits (the RO prefix is optional)."
+        return (
+            None
+            if cui.isdigit() and 2 <= len(cui) <= 10
+            else "A Romanian CUI has 2 to 10 digits (the RO prefix is optional)."
+        )
     return None if cui.isalnum() and len(cui) <= 20 else "The tax id may hold only letters and digits (at most 20)."
 
 
@@ -114,9 +128,11 @@ def _normalise_client(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _client(ctx: CompanyContext, client_id: str) -> dict[str, Any]:
-    row = await Client.select().where(
-        (Client.id == client_id) & (Client.company == ctx.company_id) & Client.deleted_at.is_null()
-    ).first()
+    row = (
+        await Client.select()
+        .where((Client.id == client_id) & (Client.company == ctx.company_id) & Client.deleted_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound("Client not found.")
     return row
@@ -137,10 +153,22 @@ def _history_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _history(where: Any) -> list[dict[str, Any]]:
-    rows = await Invoice.select(
-        Invoice.id, Invoice.number, Invoice.document_type, Invoice.direction, Invoice.status,
-        Invoice.issue_date, Invoice.due_date, Invoice.currency, Invoice.total,
-    ).where(where & Invoice.deleted_at.is_null()).order_by(Invoice.issue_date, ascending=False).limit(HISTORY)
+    rows = (
+        await Invoice.select(
+            Invoice.id,
+            Invoice.number,
+            Invoice.document_type,
+            Invoice.direction,
+            Invoice.status,
+            Invoice.issue_date,
+            Invoice.due_date,
+            Invoice.currency,
+            Invoice.total,
+        )
+        .where(where & Invoice.deleted_at.is_null())
+        .order_by(Invoice.issue_date, ascending=False)
+        .limit(HISTORY)
+    )
     return [_history_json(r) for r in rows]
 
 
@@ -148,8 +176,14 @@ async def _history(where: Any) -> list[dict[str, Any]]:
 
 
 async def list_clients(
-    ctx: CompanyContext, *, page: int, limit: int, search: str | None = None, country: str | None = None,
-    vat_payer: bool | None = None, source: str | None = None,
+    ctx: CompanyContext,
+    *,
+    page: int,
+    limit: int,
+    search: str | None = None,
+    country: str | None = None,
+    vat_payer: bool | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """``GET /api/v1/clients``: a page ``{data,total,page,limit,pages}`` ordered by name.
 
@@ -161,8 +195,11 @@ async def list_clients(
     if search and search.strip():
         term = f"%{search.strip()}%"
         where &= (
-            Client.name.ilike(term) | Client.cui.ilike(term) | Client.cnp.ilike(term)
-            | Client.vat_code.ilike(term) | Client.email.ilike(term)
+            Client.name.ilike(term)
+            | Client.cui.ilike(term)
+            | Client.cnp.ilike(term)
+            | Client.vat_code.ilike(term)
+            | Client.email.ilike(term)
         )
     if country:
         where &= Client.country == country.upper()
@@ -171,13 +208,26 @@ async def list_clients(
     if source:
         where &= Client.source == source
     total = await Client.count().where(where)
-    rows = await Client.select().where(where).order_by(Client.name).order_by(Client.id).limit(limit).offset((page - 1) * limit)
+    rows = (
+        await Client.select()
+        .where(where)
+        .order_by(Client.name)
+        .order_by(Client.id)
+        .limit(limit)
+        .offset((page - 1) * limit)
+    )
     stats: dict[str, tuple[int, int]] = {}
     if rows:
-        for s in await Invoice.select(Invoice.client, Count(Invoice.id, alias="n"), Sum(Invoice.total, alias="amount")).where(
-            Invoice.client.is_in([r["id"] for r in rows]) & (Invoice.direction == "outgoing")
-            & (Invoice.status != "cancelled") & Invoice.deleted_at.is_null()
-        ).group_by(Invoice.client):
+        for s in (
+            await Invoice.select(Invoice.client, Count(Invoice.id, alias="n"), Sum(Invoice.total, alias="amount"))
+            .where(
+                Invoice.client.is_in([r["id"] for r in rows])
+                & (Invoice.direction == "outgoing")
+                & (Invoice.status != "cancelled")
+                & Invoice.deleted_at.is_null()
+            )
+            .group_by(Invoice.client)
+        ):
             stats[s["client"]] = (int(s["n"]), int(s["amount"] or 0))
     data = []
     for row in rows:
@@ -206,10 +256,21 @@ async def create_client(ctx: CompanyContext, data: ClientIn) -> tuple[dict[str, 
         record = await registry.lookup("RO", cui) if cui.isdigit() else None
         if record is not None:
             validated = True
-            values.update({k: v for k, v in {
-                "name": record.name, "registration_number": record.registration_number, "address": record.address,
-                "city": record.city, "county": record.county, "postal_code": record.postal_code, "phone": record.phone,
-            }.items() if not values.get(k)})
+            values.update(
+                {
+                    k: v
+                    for k, v in {
+                        "name": record.name,
+                        "registration_number": record.registration_number,
+                        "address": record.address,
+                        "city": record.city,
+                        "county": record.county,
+                        "postal_code": record.postal_code,
+                        "phone": record.phone,
+                    }.items()
+                    if not values.get(k)
+                }
+            )
             if values["is_vat_payer"] is None:
                 values["is_vat_payer"] = record.vat_payer
     clean = _normalise_client(values)
@@ -226,9 +287,11 @@ async def create_client(ctx: CompanyContext, data: ClientIn) -> tuple[dict[str, 
 async def _existing(ctx: CompanyContext, cui: str | None) -> dict[str, Any] | None:
     if not cui:
         return None
-    return await Client.select().where(
-        (Client.company == ctx.company_id) & (Client.cui == cui) & Client.deleted_at.is_null()
-    ).first()
+    return (
+        await Client.select()
+        .where((Client.company == ctx.company_id) & (Client.cui == cui) & Client.deleted_at.is_null())
+        .first()
+    )
 
 
 async def get_client(ctx: CompanyContext, client_id: str) -> dict[str, Any]:
@@ -269,16 +332,25 @@ async def list_suppliers(ctx: CompanyContext, *, page: int, limit: int, search: 
         term = f"%{search.strip()}%"
         where &= Supplier.name.ilike(term) | Supplier.cif.ilike(term) | Supplier.vat_code.ilike(term)
     total = await Supplier.count().where(where)
-    rows = await Supplier.select().where(where).order_by(Supplier.name).order_by(Supplier.id).limit(limit).offset((page - 1) * limit)
+    rows = (
+        await Supplier.select()
+        .where(where)
+        .order_by(Supplier.name)
+        .order_by(Supplier.id)
+        .limit(limit)
+        .offset((page - 1) * limit)
+    )
     return j.page([supplier_json(r) for r in rows], total, page, limit)
 
 
 async def get_supplier(ctx: CompanyContext, supplier_id: str) -> dict[str, Any]:
     """``GET /api/v1/suppliers/{id}``: ``{"supplier", "invoiceHistory", "invoiceCount"}`` (incoming documents)."""
     require(ctx.caller, "client.view")
-    row = await Supplier.select().where(
-        (Supplier.id == supplier_id) & (Supplier.company == ctx.company_id) & Supplier.deleted_at.is_null()
-    ).first()
+    row = (
+        await Supplier.select()
+        .where((Supplier.id == supplier_id) & (Supplier.company == ctx.company_id) & Supplier.deleted_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound("Supplier not found.")
     where = (Invoice.supplier == supplier_id) & (Invoice.company == ctx.company_id)

@@ -24,13 +24,20 @@ from litestar.testing import AsyncTestClient
 
 PASSWORD = "a-long-password-1"
 COMPANY = {
-    "cif": "RO18547290", "name": "Alfa Software SRL", "registrationNumber": "J40/1234/2006",
-    "vatPayer": True, "address": "Str. Test 1", "city": "Sector 2", "state": "Bucuresti",
+    "cif": "RO18547290",
+    "name": "Alfa Software SRL",
+    "registrationNumber": "J40/1234/2006",
+    "vatPayer": True,
+    "address": "Str. Test 1",
+    "city": "Sector 2",
+    "state": "Bucuresti",
 }
 
 
 @contextlib.asynccontextmanager
-async def start_api(settings: Any, plugins: list[tuple[str, ModuleType]] | None = None) -> AsyncIterator[AsyncTestClient]:
+async def start_api(
+    settings: Any, plugins: list[tuple[str, ModuleType]] | None = None
+) -> AsyncIterator[AsyncTestClient]:
     """The appliance app on ``settings`` with exactly ``plugins`` registered, as an in-process client."""
     from core.api.app import create_app
     from core.plugins import load_plugins
@@ -90,7 +97,9 @@ class Tenant:
 def ok(response: httpx.Response, *status: int) -> Any:
     """The JSON body, after checking the status (default 200/201) with a readable failure."""
     expected = status or (200, 201)
-    assert response.status_code in expected, f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text[:500]}"
+    assert (
+        response.status_code in expected
+    ), f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text[:500]}"
     return response.json() if response.content else None
 
 

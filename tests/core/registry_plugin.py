@@ -14,9 +14,16 @@ from core.hookspecs import hookimpl
 from core.views import CompanyRecord, ProviderInfo
 
 KNOWN = CompanyRecord(
-    name="ORANGE ROMANIA SA", cif="9010105", vat_payer=True, registration_number="J40/10178/1996",
-    address="Bd. Lascar Catargiu nr. 47-53", city="Sector 1", county="Municipiul Bucuresti",
-    postal_code="010665", country="RO", phone="0212033000",
+    name="ORANGE ROMANIA SA",
+    cif="9010105",
+    vat_payer=True,
+    registration_number="J40/10178/1996",
+    address="Bd. Lascar Catargiu nr. 47-53",
+    city="Sector 1",
+    county="Municipiul Bucuresti",
+    postal_code="010665",
+    country="RO",
+    phone="0212033000",
 )
 DOWN = "99999999"
 

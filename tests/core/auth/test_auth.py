@@ -14,7 +14,10 @@ from tests.core.conftest import PASSWORD, in_app, login, ok, register, start_api
 
 
 async def test_first_run_registers_owner_who_logs_in_at_once(api):
-    answer = ok(await api.post("/api/auth/register", json={"email": " Ana@Alfa.RO ", "password": PASSWORD, "firstName": "Ana"}), 201)
+    answer = ok(
+        await api.post("/api/auth/register", json={"email": " Ana@Alfa.RO ", "password": PASSWORD, "firstName": "Ana"}),
+        201,
+    )
     assert answer["email"] == "ana@alfa.ro"
     tenant = await login(api, "ANA@alfa.ro")
     me = ok(await api.get("/api/v1/me", headers=tenant.auth))
@@ -27,7 +30,9 @@ async def test_first_run_registers_owner_who_logs_in_at_once(api):
 
 async def test_access_token_claims(api, settings):
     tenant = await register(api, "owner@alfa.ro")
-    claims = jwt.decode(tenant.token, settings.secret_key, algorithms=["HS256"], audience="storno-api", issuer="storno-appliance")
+    claims = jwt.decode(
+        tenant.token, settings.secret_key, algorithms=["HS256"], audience="storno-api", issuer="storno-appliance"
+    )
     assert claims["username"] == claims["email"] == "owner@alfa.ro"
     assert claims["exp"] - claims["iat"] == 3600 and claims["org"] and claims["sub"]
 
@@ -62,7 +67,10 @@ async def test_registration_input_is_checked(api, body):
 
 async def test_bad_credentials_are_401_shape_e(api):
     await register(api, "owner@alfa.ro")
-    for body in ({"email": "owner@alfa.ro", "password": "wrong-password"}, {"email": "nobody@alfa.ro", "password": PASSWORD}):
+    for body in (
+        {"email": "owner@alfa.ro", "password": "wrong-password"},
+        {"email": "nobody@alfa.ro", "password": PASSWORD},
+    ):
         answer = await api.post("/api/auth", json=body)
         assert answer.status_code == 401
         assert answer.json() == {"code": 401, "message": "Invalid credentials."}
@@ -81,11 +89,17 @@ async def test_missing_garbage_forged_and_expired_bearer_tokens_are_401(api, set
     tenant = await register(api, "owner@alfa.ro")
     user_id = ok(await api.get("/api/v1/me", headers=tenant.auth))["id"]
     past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
-    expired = security.issue_access_token(settings.secret_key, user_id=user_id, email=tenant.email, organisation_id=None, now=past)
-    forged = security.issue_access_token("another-key-entirely-0123456789abcdef", user_id=user_id, email=tenant.email, organisation_id=None)
+    expired = security.issue_access_token(
+        settings.secret_key, user_id=user_id, email=tenant.email, organisation_id=None, now=past
+    )
+    forged = security.issue_access_token(
+        "another-key-entirely-0123456789abcdef", user_id=user_id, email=tenant.email, organisation_id=None
+    )
     unsigned = jwt.encode({"sub": user_id, "iss": "storno-appliance", "aud": "storno-api"}, key=None, algorithm="none")
     wrong_audience = jwt.encode(
-        {"sub": user_id, "iss": "storno-appliance", "aud": "elsewhere", "iat": 1, "exp": 2**40}, settings.secret_key, algorithm="HS256"
+        {"sub": user_id, "iss": "storno-appliance", "aud": "elsewhere", "iat": 1, "exp": 2**40},
+        settings.secret_key,
+        algorithm="HS256",
     )
     cases = [
         ({}, "JWT Token not found"),

@@ -60,7 +60,10 @@ async def test_new_company_gets_default_series_and_vat_rates(owner, api):
     answer = await api.get("/api/v1/vat-rates", headers=owner.headers)
     rates = json.loads(answer.text, parse_float=Decimal)["data"]
     assert [(r["rate"], r["categoryCode"], r["isDefault"]) for r in rates] == [
-        (Decimal("21.00"), "S", True), (Decimal("11.00"), "S", False), (Decimal("0.00"), "Z", False), (Decimal("0.00"), "E", False),
+        (Decimal("21.00"), "S", True),
+        (Decimal("11.00"), "S", False),
+        (Decimal("0.00"), "Z", False),
+        (Decimal("0.00"), "E", False),
     ]
 
 
@@ -78,7 +81,13 @@ async def test_malformed_cif_is_400(owner, api, cif):
 
 async def test_update_company(owner, api):
     url = f"/api/v1/companies/{owner.company_id}"
-    updated = ok(await api.patch(url, json={"efacturaDelayHours": 24, "bankName": "BT", "website": None, "syncDaysBack": 30}, headers=owner.auth))
+    updated = ok(
+        await api.patch(
+            url,
+            json={"efacturaDelayHours": 24, "bankName": "BT", "website": None, "syncDaysBack": 30},
+            headers=owner.auth,
+        )
+    )
     assert updated["efacturaDelayHours"] == 24 and updated["bankName"] == "BT" and updated["syncDaysBack"] == 30
     assert updated["cif"] == 18547290 and updated["name"] == "Alfa Software SRL"
     for body in ({"efacturaDelayHours": 5}, {"name": " "}, {"country": "Romania"}, {"syncDaysBack": "many"}):
@@ -91,6 +100,15 @@ async def test_update_company(owner, api):
 async def test_request_bodies_are_in_the_openapi_document(api):
     schema = ok(await api.get("/schema/openapi.json"))
     names = set(schema["components"]["schemas"])
-    assert {"CompanyIn", "CompanyPatch", "RegisterIn", "LoginIn", "ClientIn", "ProductIn", "VatRateIn", "SeriesIn"} <= names
+    assert {
+        "CompanyIn",
+        "CompanyPatch",
+        "RegisterIn",
+        "LoginIn",
+        "ClientIn",
+        "ProductIn",
+        "VatRateIn",
+        "SeriesIn",
+    } <= names
     assert "cif" in schema["components"]["schemas"]["CompanyIn"]["properties"]
     assert "unitOfMeasure" in schema["components"]["schemas"]["ProductIn"]["properties"]

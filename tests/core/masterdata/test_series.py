@@ -23,7 +23,12 @@ async def test_create_and_next_number(owner, api):
     created = await api.post(URL, json={"prefix": "TST", "currentNumber": 41}, headers=owner.headers)
     assert created.status_code == 201
     series = created.json()
-    assert (series["prefix"], series["type"], series["currentNumber"], series["nextNumber"]) == ("TST", "invoice", 41, "TST0042")
+    assert (series["prefix"], series["type"], series["currentNumber"], series["nextNumber"]) == (
+        "TST",
+        "invoice",
+        41,
+        "TST0042",
+    )
     assert series["source"] == "manual" and series["isDefault"] is False and series["active"] is True
     big = ok(await api.patch(f"{URL}/{series['id']}", json={"currentNumber": 12345}, headers=owner.headers))
     assert big["nextNumber"] == "TST12346"
@@ -35,7 +40,13 @@ async def test_duplicate_prefix_is_409_across_types(owner, api):
 
 
 async def test_bad_series_input_is_400(owner, api):
-    for body in ({"prefix": ""}, {"prefix": "A B"}, {"prefix": "X", "type": "order"}, {"prefix": "X", "currentNumber": -1}, {"type": "invoice"}):
+    for body in (
+        {"prefix": ""},
+        {"prefix": "A B"},
+        {"prefix": "X", "type": "order"},
+        {"prefix": "X", "currentNumber": -1},
+        {"type": "invoice"},
+    ):
         answer = await api.post(URL, json=body, headers=owner.headers)
         assert answer.status_code == 400 and answer.json()["error"], body
 
@@ -61,7 +72,12 @@ async def test_default_choice_and_set_default(owner, api):
 
 async def test_delete_and_other_company(owner, api):
     series = ok(await api.post(URL, json={"prefix": "DEL", "type": "proforma"}, headers=owner.headers), 201)
-    other = ok(await api.post("/api/v1/companies", json={"cif": "14399840", "name": "Beta SRL", "state": "Cluj"}, headers=owner.auth), 201)
+    other = ok(
+        await api.post(
+            "/api/v1/companies", json={"cif": "14399840", "name": "Beta SRL", "state": "Cluj"}, headers=owner.auth
+        ),
+        201,
+    )
     foreign = {**owner.auth, "X-Company": other["id"]}
     assert (await api.delete(f"{URL}/{series['id']}", headers=foreign)).status_code == 404
     assert (await api.patch(f"{URL}/{series['id']}", json={"active": False}, headers=foreign)).status_code == 404

@@ -1,0 +1,1 @@
+"""Identity and tenancy: users, organisations, memberships, companies, tokens, permissions."""

@@ -1,0 +1,1 @@
+"""Master data of a company: clients, suppliers, products, VAT rates."""
