@@ -27,6 +27,10 @@ __all__ = ["SyncService"]
 
 log = logging.getLogger("storno.sync")
 MAX_BATCHES = 50
+#: A failed sync is retried automatically after this long (or at once when triggered again).
+RETRY_AFTER_ERROR = dt.timedelta(minutes=5)
+#: How long one sync run may hold the company's sync before another worker may take over.
+SYNC_LEASE = dt.timedelta(minutes=10)
 
 
 def _now() -> dt.datetime:
@@ -62,6 +66,13 @@ class SyncService:
         state, and the cursor stays at the last fully stored batch.
         """
         state = await self.state(company_id, provider)
+        where = (SyncState.company == company_id) & (SyncState.provider == provider)
+        now = _now()
+        claimed = await SyncState.update({SyncState.status: "running", SyncState.lease_until: now + SYNC_LEASE}).where(
+            where & ((SyncState.status != "running") | SyncState.lease_until.is_null() | (SyncState.lease_until < now))
+        ).returning(SyncState.id).run()
+        if not claimed:  # another worker is syncing this company right now
+            return {"fetched": 0, "imported": 0, "skipped": 0, "errors": 0}
         company = await Company.select().where(Company.id == company_id).first().run()
         context = ProviderContext(
             company=CompanyView(id=company["id"], cif=company["cif"], name=company["name"], country=company["country"], vat_payer=company["vat_payer"]),
@@ -70,8 +81,6 @@ class SyncService:
         )
         stats = {"fetched": 0, "imported": 0, "skipped": 0, "errors": 0}
         cursor = state.get("cursor")
-        where = (SyncState.company == company_id) & (SyncState.provider == provider)
-        await SyncState.update({SyncState.status: "running"}).where(where).run()
         try:
             for _ in range(MAX_BATCHES):
                 batch = await providers.fetch_incoming(provider, context, cursor)
@@ -85,11 +94,14 @@ class SyncService:
         except (ProviderError, UnsafeXmlError, ValueError) as exc:
             stats["errors"] += 1
             message = getattr(exc, "message", None) or str(exc)
-            await SyncState.update({SyncState.status: "error", SyncState.last_error: message, SyncState.stats: stats}).where(where).run()
+            retry = _now() + RETRY_AFTER_ERROR
+            await SyncState.update(
+                {SyncState.status: "error", SyncState.last_error: message, SyncState.stats: stats, SyncState.due_at: retry, SyncState.lease_until: None}
+            ).where(where).run()
             log.warning("sync of company %s at %s stopped: %s", company_id, provider, message)
             return stats
         await SyncState.update(
-            {SyncState.status: "idle", SyncState.last_error: None, SyncState.last_synced_at: _now(), SyncState.stats: stats, SyncState.due_at: None}
+            {SyncState.status: "idle", SyncState.last_error: None, SyncState.last_synced_at: _now(), SyncState.stats: stats, SyncState.due_at: None, SyncState.lease_until: None}
         ).where(where).run()
         return stats
 
