@@ -21,7 +21,7 @@ from core.db import piccolo_conf
 from core.db.registry import TABLES
 from core.settings import Settings
 
-__all__ = ["connect", "disconnect", "migrate", "engine", "write_transaction"]
+__all__ = ["connect", "disconnect", "migrate", "engine", "write_transaction", "is_unique_violation"]
 
 _engine: Engine | None = None
 
@@ -92,3 +92,12 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with eng.transaction():
             yield
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when ``exc`` is a unique-index violation on either engine (to answer 409 after a lost race)."""
+    from asyncpg.exceptions import UniqueViolationError
+
+    return isinstance(exc, UniqueViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed" in str(exc)
+    )
