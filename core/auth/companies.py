@@ -23,7 +23,7 @@ from core.auth.deps import company_for
 from core.auth.permissions import require
 from core.auth.schemas import CompanyIn, CompanyPatch
 from core.auth.tables import Company
-from core.db.engine import write_transaction
+from core.db.engine import is_unique_violation, write_transaction
 from core.errors import BadRequest, Conflict, NotFound
 from core.invoicing import series
 from core.masterdata import catalogue, registry
@@ -236,12 +236,17 @@ async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
         default_currency=currency,
         **{k: (v or "") if k in ("address", "city", "state") else v for k, v in given.items()},
     )
-    async with write_transaction():
-        if await _duplicate(caller.organisation_id, cif):  # a concurrent create may have won
-            raise Conflict(DUPLICATE, code="DUPLICATE_CIF")
-        await row.save()
-        await series.create_defaults(row.id)
-        await catalogue.create_default_vat_rates(row.id)
+    try:
+        async with write_transaction():
+            if await _duplicate(caller.organisation_id, cif):  # a concurrent create may have won
+                raise Conflict(DUPLICATE, code="DUPLICATE_CIF")
+            await row.save()
+            await series.create_defaults(row.id)
+            await catalogue.create_default_vat_rates(row.id)
+    except Exception as exc:
+        if is_unique_violation(exc):  # lost the race past the check (companies_org_cif_uq)
+            raise Conflict(DUPLICATE, code="DUPLICATE_CIF") from None
+        raise
     log.info("company %s (CIF %s) added to organisation %s", row.id, cif, caller.organisation_id)
     return await _detail(await Company.select().where(Company.id == row.id).first())
 

@@ -23,7 +23,7 @@ from litestar.params import JSONBody, PathParameter
 
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
-from core.db.engine import write_transaction
+from core.db.engine import is_unique_violation, write_transaction
 from core.errors import Conflict, NotFound, Unprocessable
 from core.invoicing.tables import DocumentSeries, Invoice
 
@@ -193,21 +193,26 @@ async def list_series(ctx: CompanyContext) -> dict[str, Any]:
 async def create_series(ctx: CompanyContext, data: SeriesIn) -> dict[str, Any]:
     """Create a series (source ``manual``). Raises :class:`Conflict` when the prefix exists."""
     require(ctx.caller, "series.manage")
-    async with write_transaction():
-        if await _prefix_taken(ctx.company_id, data.prefix):
-            raise Conflict("Series with this prefix already exists.")
-        if data.is_default:
-            await _clear_defaults(ctx.company_id, data.type)
-        row = DocumentSeries(
-            company=ctx.company_id,
-            prefix=data.prefix,
-            type=data.type,
-            current_number=data.current_number,
-            active=data.active,
-            is_default=data.is_default,
-            source="manual",
-        )
-        await row.save()
+    try:
+        async with write_transaction():
+            if await _prefix_taken(ctx.company_id, data.prefix):
+                raise Conflict("Series with this prefix already exists.")
+            if data.is_default:
+                await _clear_defaults(ctx.company_id, data.type)
+            row = DocumentSeries(
+                company=ctx.company_id,
+                prefix=data.prefix,
+                type=data.type,
+                current_number=data.current_number,
+                active=data.active,
+                is_default=data.is_default,
+                source="manual",
+            )
+            await row.save()
+    except Exception as exc:
+        if is_unique_violation(exc):  # a concurrent create took the prefix (document_series_prefix_uq)
+            raise Conflict("Series with this prefix already exists.") from None
+        raise
     return series_json(await _get(ctx.company_id, row.id))
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.conftest import COMPANY, ok, register
+from tests.core.conftest import COMPANY, in_app, ok, register
 from tests.core.registry_plugin import DOWN
 
 
@@ -112,3 +112,22 @@ async def test_request_bodies_are_in_the_openapi_document(api):
     } <= names
     assert "cif" in schema["components"]["schemas"]["CompanyIn"]["properties"]
     assert "unitOfMeasure" in schema["components"]["schemas"]["ProductIn"]["properties"]
+
+
+async def test_unique_indexes_back_the_duplicate_checks(owner, api):
+    """A create that loses a race past the service's check still cannot duplicate a CIF or a prefix."""
+    import datetime as dt
+
+    from core.auth.tables import Company
+    from core.db.engine import is_unique_violation
+    from core.invoicing.tables import DocumentSeries
+
+    org = ok(await api.get("/api/v1/me", headers=owner.auth))["organization"]["id"]
+    with pytest.raises(Exception) as raised:
+        in_app(api, Company(organisation=org, name="Copy", cif="18547290").save().run)
+    assert is_unique_violation(raised.value)
+    deleted = Company(organisation=org, name="Old", cif="18547290", deleted_at=dt.datetime.now(dt.timezone.utc))
+    in_app(api, deleted.save().run)  # the index ignores deleted companies
+    with pytest.raises(Exception) as raised:
+        in_app(api, DocumentSeries(company=owner.company_id, prefix="FCT", type="receipt").save().run)
+    assert is_unique_violation(raised.value)
