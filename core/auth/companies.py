@@ -25,6 +25,7 @@ from core.auth.schemas import CompanyIn, CompanyPatch
 from core.auth.tables import Company
 from core.db.engine import is_unique_violation, write_transaction
 from core.errors import BadRequest, Conflict, NotFound
+from core.geo import county_code
 from core.invoicing import series
 from core.masterdata import catalogue, registry
 from core.masterdata.service import normalise_tax_id
@@ -142,12 +143,15 @@ async def list_companies(caller: Caller) -> dict[str, Any]:
     return {"data": [company_json(r, last_synced_at=synced.get(r["id"])) for r in rows]}
 
 
-def _check_lengths(values: dict[str, Any]) -> None:
+def _check_fields(values: dict[str, Any], country: str) -> None:
+    """Lengths the columns hold, the e-mail, and for Romania a county CIUS-RO can code (BT-39)."""
     for key, limit in _MAX.items():
         if isinstance(values.get(key), str) and len(values[key]) > limit:
             raise BadRequest(f"{key} must have at most {limit} characters.")
     if values.get("email") and not _EMAIL.match(values["email"]):
         raise BadRequest("The company e-mail address is not valid.")
+    if country == "RO" and values.get("state") and county_code(values["state"]) is None:
+        raise BadRequest("state must be a Romanian county (e.g. 'Cluj' or 'CJ'; 'Bucuresti' for Bucharest).")
 
 
 def _normalise_cif(raw: str | int, country: str) -> str:
@@ -224,7 +228,7 @@ async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
         vat_payer = bool(given["vat_code"])
     if vat_payer and not given["vat_code"]:
         given["vat_code"] = ("EL" if country == "GR" else country) + cif
-    _check_lengths(given)
+    _check_fields(given, country)
     currency = (data.default_currency or ("RON" if country == "RO" else "EUR")).strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise BadRequest("defaultCurrency must be an ISO 4217 code.")
@@ -263,7 +267,7 @@ async def update_company(caller: Caller, company_id: str, data: CompanyPatch) ->
     Raises :class:`NotFound`, :class:`Forbidden` (access or role) and :class:`BadRequest`.
     """
     require(caller, "company.edit")
-    await company_for(caller, company_id)
+    row = await company_for(caller, company_id)
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     for key, value in list(sent.items()):
         if isinstance(value, str):
@@ -271,7 +275,10 @@ async def update_company(caller: Caller, company_id: str, data: CompanyPatch) ->
     for key in ("country", "default_currency"):
         if key in sent:
             sent[key] = sent[key].upper()
-    _check_lengths(sent)
+    country = sent.get("country", row["country"])
+    _check_fields(sent, country)
+    if sent.get("vat_payer") and not sent.get("vat_code") and not row["vat_code"]:
+        sent["vat_code"] = ("EL" if country == "GR" else country) + row["cif"]  # BT-31 of a VAT payer
     if sent:
         await Company.update({getattr(Company, k): v for k, v in sent.items()}).where(Company.id == company_id)
     return await _detail(await company_for(caller, company_id))

@@ -90,11 +90,22 @@ async def test_update_company(owner, api):
     )
     assert updated["efacturaDelayHours"] == 24 and updated["bankName"] == "BT" and updated["syncDaysBack"] == 30
     assert updated["cif"] == 18547290 and updated["name"] == "Alfa Software SRL"
-    for body in ({"efacturaDelayHours": 5}, {"name": " "}, {"country": "Romania"}, {"syncDaysBack": "many"}):
+    bad = (
+        {"efacturaDelayHours": 5},
+        {"name": " "},
+        {"country": "Romania"},
+        {"syncDaysBack": "many"},
+        {"state": "Atlantis"},
+    )
+    for body in bad:
         answer = await api.patch(url, json=body, headers=owner.auth)
         assert answer.status_code == 400 and answer.json()["error"], body
     cleared = ok(await api.patch(url, json={"efacturaDelayHours": None}, headers=owner.auth))
     assert cleared["efacturaDelayHours"] is None
+    not_payer = ok(await api.patch(url, json={"vatPayer": False, "vatCode": None}, headers=owner.auth))
+    assert not_payer["vatPayer"] is False and not_payer["vatCode"] is None
+    payer = ok(await api.patch(url, json={"vatPayer": True, "state": "CJ"}, headers=owner.auth))
+    assert payer["vatCode"] == "RO18547290" and payer["state"] == "CJ"
 
 
 async def test_request_bodies_are_in_the_openapi_document(api):
