@@ -47,8 +47,9 @@ def main() -> None:
     providers.activate(registry)
     totals = compute_totals([DraftLine(q, p, v) for _, q, p, v in LINES])
     rows = [{"position": i, "description": d, "quantity": to_minor(q, 6), "unit_of_measure": "buc", "unit_price": to_minor(p, 6), "discount": 0} for i, (d, q, p, _) in enumerate(LINES, 1)]
-    invoice = {"currency": "RON", "document_type": "invoice", "invoice_type_code": "standard", "buyer_snapshot": BUYER}
-    document = build_document(company=COMPANY, invoice=invoice, lines=rows, totals=totals, number="BENCH0001", issue_date=__import__("datetime").date.today())
+    today = __import__("datetime").date.today()
+    invoice = {"currency": "RON", "document_type": "invoice", "invoice_type_code": "standard", "buyer_snapshot": BUYER, "due_date": today + __import__("datetime").timedelta(days=30)}
+    document = build_document(company=COMPANY, invoice=invoice, lines=rows, totals=totals, number="BENCH0001", issue_date=today)
 
     render = []
     for _ in range(args.runs):
@@ -65,6 +66,8 @@ def main() -> None:
     print(f"10-line invoice ({len(xml)} bytes), {args.runs} runs, artefacts: {os.environ.get('STORNO_ARTIFACTS_DIR') or 'bundled subset'}")
     print(f"render (CIUS-RO UBL):              {_median_ms(render)}")
     print(f"validation (XSD + schematron):     {_median_ms(validation)}  valid={report.valid} layers={[l.name for l in report.layers if l.ran]}")
+    if not report.valid:
+        raise SystemExit(f"the bench invoice is not valid: {[(f.rule_id, f.message) for f in report.findings if f.blocking]}")
 
     data = Path(tempfile.mkdtemp(prefix="storno-bench-"))
     settings = load_settings(data_dir=data, database_url="")
