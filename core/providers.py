@@ -41,6 +41,7 @@ __all__ = [
     "reconcile",
     "fetch_incoming",
     "lookup_company",
+    "amend_pdf",
     "broadcast",
     "route_handlers",
 ]
@@ -161,6 +162,12 @@ async def lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
         result = await result
     _timed(code, "lookup_company", started)
     return result
+
+
+def amend_pdf(code: str, document: Invoice, pdf: bytes, xml: bytes) -> bytes:
+    """``storno_amend_pdf`` routed to provider ``code``: the amended PDF, or ``pdf`` unchanged."""
+    result = _caller(code, "storno_amend_pdf")(document=document, pdf=pdf, xml=xml)
+    return pdf if result is None else result
 
 
 def broadcast(event: Event) -> None:

@@ -136,6 +136,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "provider_settings": providers,
     }
     values.update(overrides)
+    for key in ("data_dir", "artifacts_dir"):
+        if isinstance(values.get(key), str):
+            values[key] = Path(values[key]).expanduser().resolve()  # type: ignore[arg-type]
     if not values.get("secret_key"):
         values["secret_key"] = _secret_key(env, Path(values["data_dir"]))  # type: ignore[arg-type]
     return Settings(**values)  # type: ignore[arg-type]

@@ -6,12 +6,16 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api import json as j
 from core.auth.context import CompanyContext
 from core.invoicing.schemas import InvoiceIn, event_json, invoice_json
 from core.invoicing.service import InvoiceService
+
+Ctx = NamedDependency[CompanyContext]
+InvoiceId = Annotated[str, PathParameter(description="Invoice id (UUID).")]
 
 __all__ = ["InvoiceController", "ROUTES"]
 
@@ -34,20 +38,20 @@ class InvoiceController(Controller):
     async def list_invoices(
         self,
         request: Request,
-        ctx: CompanyContext,
-        page: Annotated[int, Parameter(ge=1)] = 1,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        search: str | None = None,
-        status: Status | None = None,
-        direction: Literal["outgoing", "incoming"] | None = None,
-        type_: Annotated[Literal["invoice", "credit_note"] | None, Parameter(query="type")] = None,
-        client_id: Annotated[str | None, Parameter(query="clientId")] = None,
-        date_from: Annotated[dt.date | None, Parameter(query="from")] = None,
-        date_to: Annotated[dt.date | None, Parameter(query="to")] = None,
-        date_from_alias: Annotated[dt.date | None, Parameter(query="dateFrom")] = None,
-        date_to_alias: Annotated[dt.date | None, Parameter(query="dateTo")] = None,
-        sort: Sort = "issueDate",
-        order: Order = "desc",
+        ctx: Ctx,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        search: Annotated[str | None, QueryParameter(description="Number, names or CIFs.")] = None,
+        status: Annotated[Status | None, QueryParameter()] = None,
+        direction: Annotated[Literal["outgoing", "incoming"] | None, QueryParameter()] = None,
+        type_: Annotated[Literal["invoice", "credit_note"] | None, QueryParameter(name="type")] = None,
+        client_id: Annotated[str | None, QueryParameter(name="clientId")] = None,
+        date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        date_from_alias: Annotated[dt.date | None, QueryParameter(name="dateFrom")] = None,
+        date_to_alias: Annotated[dt.date | None, QueryParameter(name="dateTo")] = None,
+        sort: Annotated[Sort, QueryParameter()] = "issueDate",
+        order: Annotated[Order, QueryParameter()] = "desc",
     ) -> dict[str, Any]:
         """Paginated invoices with filters (``from``/``to`` or ``dateFrom``/``dateTo`` on the issue date)."""
         rows, total = await _service(request).list(
@@ -67,7 +71,7 @@ class InvoiceController(Controller):
         return j.page([invoice_json(r, detail=False) for r in rows], total, page, limit)
 
     @post("/")
-    async def create_invoice(self, request: Request, ctx: CompanyContext, data: InvoiceIn) -> Response[dict[str, Any]]:
+    async def create_invoice(self, request: Request, ctx: Ctx, data: JSONBody[InvoiceIn]) -> Response[dict[str, Any]]:
         """Create a draft invoice or credit note; ``Idempotency-Key`` (or ``idempotencyKey``) dedups.
 
         201 ``{"invoice", "validation"}``; a replay returns 200 with the first result.
@@ -80,7 +84,7 @@ class InvoiceController(Controller):
         return Response(body, status_code=201 if created else 200)
 
     @post("/import", status_code=201)
-    async def import_xml(self, request: Request, ctx: CompanyContext) -> dict[str, Any]:
+    async def import_xml(self, request: Request, ctx: Ctx) -> dict[str, Any]:
         """Import a supplier's e-invoice file (raw XML body: UBL or CII) as an incoming invoice.
 
         400 ``PARSE_ERROR`` for malformed, oversized or entity-laden XML (nothing is stored);
@@ -91,37 +95,37 @@ class InvoiceController(Controller):
         return {"invoice": invoice_json(row, await service.lines(row["id"]))}
 
     @get("/{invoice_id:str}")
-    async def get_invoice(self, request: Request, ctx: CompanyContext, invoice_id: str) -> dict[str, Any]:
+    async def get_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
         """Invoice detail with lines."""
         service = _service(request)
         row = await service.get(ctx.company_id, invoice_id)
         return invoice_json(row, await service.lines(invoice_id))
 
     @delete("/{invoice_id:str}", status_code=204)
-    async def delete_invoice(self, request: Request, ctx: CompanyContext, invoice_id: str) -> None:
+    async def delete_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> None:
         """Soft-delete a draft or cancelled invoice (issued ones: use storno)."""
         await _service(request).delete(ctx.company_id, invoice_id)
 
     @post("/{invoice_id:str}/issue", status_code=200)
-    async def issue_invoice(self, request: Request, ctx: CompanyContext, invoice_id: str) -> dict[str, Any]:
+    async def issue_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
         """Validate then issue: final number, stored XML; 422 shape C when the rules fail."""
         service = _service(request)
         row = await service.issue(ctx.company_id, invoice_id, actor=ctx.caller.email)
         return {"invoice": invoice_json(row, await service.lines(invoice_id)), "validation": row.get("validation")}
 
     @post("/{invoice_id:str}/validate", status_code=200)
-    async def validate_invoice(self, request: Request, ctx: CompanyContext, invoice_id: str) -> dict[str, Any]:
+    async def validate_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
         """Run XSD + schematron validation; returns the validation result (shape C, with layers)."""
         return await _service(request).validate(ctx.company_id, invoice_id)
 
     @get("/{invoice_id:str}/xml", media_type="application/xml")
-    async def invoice_xml(self, request: Request, ctx: CompanyContext, invoice_id: str) -> Response[bytes]:
+    async def invoice_xml(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> Response[bytes]:
         """The stored XML with its file name in ``Content-Disposition`` (404 before issue, 410 if gone)."""
         filename, content = await _service(request).xml(ctx.company_id, invoice_id)
         return Response(content, media_type="application/xml", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @get("/{invoice_id:str}/events")
-    async def invoice_events(self, request: Request, ctx: CompanyContext, invoice_id: str) -> list[dict[str, Any]]:
+    async def invoice_events(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> list[dict[str, Any]]:
         """Status-change trail (bare array)."""
         return [event_json(e) for e in await _service(request).events(ctx.company_id, invoice_id)]
 

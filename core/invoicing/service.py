@@ -21,6 +21,7 @@ from core import providers
 from core.auth.tables import Company
 from core.db.engine import engine, write_transaction
 from core.documents.store import DocumentStore
+from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import states
@@ -360,7 +361,9 @@ class InvoiceService:
             if draft.get("parent"):
                 await Invoice.update({Invoice.status: "refunded"}).where(Invoice.id == draft["parent"]).run()
                 await self._event(draft["parent"], None, "refunded", "refunded", actor, refundNumber=number)
-        return await self.get(company_id, invoice_id)
+        issued = await self.get(company_id, invoice_id)
+        emit("invoice.issued", company_id, invoice_event_data(issued))
+        return issued
 
     async def validate(self, company_id: str, invoice_id: str) -> dict[str, Any]:
         """Validate the stored XML (issued) or a fresh render (draft); returns shape C."""

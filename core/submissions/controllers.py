@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api import json as j
 from core.auth.context import CompanyContext
@@ -13,6 +14,9 @@ from core.errors import NotFound
 from core.invoicing.schemas import invoice_json
 from core.submissions.service import submission_json
 from core.submissions.tables import EfacturaMessage, SyncState
+
+Ctx = NamedDependency[CompanyContext]
+InvoiceId = Annotated[str, PathParameter(description="Invoice id (UUID).")]
 
 __all__ = ["ROUTES"]
 
@@ -39,7 +43,7 @@ class SubmitController(Controller):
     tags = ["invoices"]
 
     @post("/submit", status_code=200)
-    async def submit(self, request: Request, ctx: CompanyContext, invoice_id: str) -> dict[str, Any]:
+    async def submit(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
         """Queue the upload (async); the invoice becomes ``sent_to_provider``."""
         services = request.app.state
         await services.submissions.submit(ctx.company_id, invoice_id, actor=ctx.caller.email)
@@ -47,7 +51,7 @@ class SubmitController(Controller):
         return {"invoice": invoice_json(row, await services.invoices.lines(invoice_id)), "message": "Submission queued."}
 
     @get("/einvoice-submissions")
-    async def submissions(self, request: Request, ctx: CompanyContext, invoice_id: str) -> list[dict[str, Any]]:
+    async def submissions(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> list[dict[str, Any]]:
         """Provider submission records of the invoice (bare array)."""
         return [submission_json(r) for r in await request.app.state.submissions.for_invoice(ctx.company_id, invoice_id)]
 
@@ -59,7 +63,7 @@ class SyncController(Controller):
     tags = ["anaf"]
 
     @post("/trigger", status_code=202)
-    async def trigger(self, request: Request, ctx: CompanyContext) -> dict[str, Any]:
+    async def trigger(self, request: Request, ctx: Ctx) -> dict[str, Any]:
         """Queue a sync (202 ``{"status":"queued"}``)."""
         services = request.app.state
         await services.sync.request(ctx.company_id, "anaf")
@@ -67,7 +71,7 @@ class SyncController(Controller):
         return {"status": "queued"}
 
     @get("/status")
-    async def status(self, request: Request, ctx: CompanyContext) -> dict[str, Any]:
+    async def status(self, request: Request, ctx: Ctx) -> dict[str, Any]:
         """Sync state: status (idle, queued, running, error), last sync, last error, counts."""
         row = await SyncState.select().output(load_json=True).where((SyncState.company == ctx.company_id) & (SyncState.provider == "anaf")).first().run()
         if row is None:
@@ -84,11 +88,11 @@ class MessageController(Controller):
     @get("/")
     async def list_messages(
         self,
-        ctx: CompanyContext,
-        page: Annotated[int, Parameter(ge=1)] = 1,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        message_type: Annotated[str | None, Parameter(query="messageType")] = None,
-        status: str | None = None,
+        ctx: Ctx,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        message_type: Annotated[str | None, QueryParameter(name="messageType")] = None,
+        status: Annotated[str | None, QueryParameter()] = None,
     ) -> dict[str, Any]:
         """Paginated messages, newest first."""
         where = EfacturaMessage.company == ctx.company_id
@@ -101,7 +105,7 @@ class MessageController(Controller):
         return j.page([_message_json(r) for r in rows], total, page, limit)
 
     @get("/{message_id:str}")
-    async def get_message(self, ctx: CompanyContext, message_id: str) -> dict[str, Any]:
+    async def get_message(self, ctx: Ctx, message_id: Annotated[str, PathParameter(description="Message id (UUID).")]) -> dict[str, Any]:
         """One message."""
         row = await EfacturaMessage.select().where((EfacturaMessage.id == message_id) & (EfacturaMessage.company == ctx.company_id)).first().run()
         if row is None:

@@ -19,6 +19,7 @@ import msgspec
 from core import providers
 from core.auth.tables import Company
 from core.documents.store import DocumentStore
+from core.events import emit, invoice_event_data
 from core.errors import (
     NotFound,
     PermanentProviderError,
@@ -242,6 +243,8 @@ class SubmissionService:
                 anaf_download_id=row.get("download_id"),
                 anaf_error_message=None if accepted else ("\n".join(messages) or error),
             )
+        invoice = await Invoice.select().where(Invoice.id == row["invoice"]).first().run()
+        emit("invoice.validated" if accepted else "invoice.rejected", row["company"], invoice_event_data(invoice))
 
     async def due(self, limit: int = 100) -> list[str]:
         """Ids of submissions whose next step is due (the scheduler sweep re-enqueues them);

@@ -1,0 +1,1 @@
+"""Documents: lifecycle, numbering, totals, storno and credit notes; drafts, issuing, incoming imports."""
