@@ -3,7 +3,7 @@
 One typed struct, loaded at the edge: the core hands the plugin its section as a plain mapping of
 strings (``STORNO_ANAF_API_BASE_URL`` → ``{"api_base_url": ...}``) and
 :meth:`AnafSettings.from_mapping` converts it. Defaults point at ANAF's real hosts and the *test*
-environment; the simulator is reached by changing only the two base URLs.
+environment; the simulator is reached by changing only the base URLs.
 
 Units: every duration is in **seconds**; days are calendar days. Times exchanged with ANAF are
 Romanian local time (Europe/Bucharest); the plugin hands the core UTC.
@@ -43,6 +43,9 @@ class AnafSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Callback URL registered at ANAF, exactly as registered."""
     token_content_type: str = "jwt"
     """Ask ANAF for JWT tokens (``jwt``); empty for opaque tokens."""
+    registry_base_url: str = "https://webservicesp.anaf.ro"
+    """Host of ANAF's public VAT-registry web service (PlatitorTvaRest v9, no authentication):
+    ``{registry_base_url}/api/PlatitorTvaRest/v9/tva``. No trailing slash."""
 
     connect_timeout: float = 10.0
     """Seconds to establish the TCP/TLS connection (nothing sent yet: safe to retry)."""
