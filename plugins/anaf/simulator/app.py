@@ -1,5 +1,6 @@
 """The ANAF simulator as one ASGI app: OAuth host paths, REST paths of both environments, the
-signature check and the ``/__sim/*`` control plane (../shared/providers/anaf.md §7).
+signature check, the public VAT registry (PlatitorTvaRest v9) and the ``/__sim/*`` control plane
+(../shared/providers/anaf.md §7).
 
 :func:`create_app` wraps the Litestar app in :class:`SimulatorASGI`, a thin raw-ASGI layer that
 (1) buffers the request body to log it (method, path, query, headers, SHA-256) before the
@@ -22,6 +23,7 @@ from litestar.exceptions import NotFoundException
 from plugins.anaf.simulator.control import control_handlers
 from plugins.anaf.simulator.lists import list_handlers
 from plugins.anaf.simulator.oauth import oauth_handlers
+from plugins.anaf.simulator.registry import registry_handlers
 from plugins.anaf.simulator.rest import rest_handlers
 from plugins.anaf.simulator.state import SimulatorState
 from plugins.anaf.simulator.stubs import stub_handlers
@@ -116,7 +118,14 @@ def create_app(state: SimulatorState | None = None) -> SimulatorASGI:
     """Build the simulator around ``state`` (a fresh :class:`SimulatorState` when None)."""
     state = state or SimulatorState()
     inner = Litestar(
-        route_handlers=[*oauth_handlers, *rest_handlers, *list_handlers, *stub_handlers, *control_handlers],
+        route_handlers=[
+            *oauth_handlers,
+            *rest_handlers,
+            *list_handlers,
+            *stub_handlers,
+            *registry_handlers,
+            *control_handlers,
+        ],
         state=State({"sim": state}),
         exception_handlers={SimHTTPException: _sim_exception, NotFoundException: _not_found},  # type: ignore[dict-item]
         request_max_body_size=64 * 1024 * 1024,  # ANAF's own 10 MB refusal must be reachable

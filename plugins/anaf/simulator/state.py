@@ -226,7 +226,7 @@ class SimulatorState:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything (clock, config, tokens, uploads, mailboxes, faults, log) but ``validator``."""
+        """Forget everything (clock, config, tokens, uploads, mailboxes, registry records, faults, log) but ``validator``."""
         with self.lock:
             self.clock.reset()
             self.config = SimConfig()
@@ -240,6 +240,9 @@ class SimulatorState:
             self.faults: list[Fault] = []
             self.scripts: list[Script] = []
             self.requests: list[dict[str, Any]] = []
+            # VAT-registry records added through /__sim/registry, by CUI; they win over the
+            # built-in table of plugins.anaf.simulator.registry (ANAF PlatitorTvaRest v9 shape).
+            self.registry: dict[int, dict[str, Any]] = {}
             self.counters: dict[tuple[str, str, dt.date], int] = {}
             self.minute_calls: dict[dt.datetime, int] = {}
             self._upload_ids = itertools.count(5_000_000_001)
