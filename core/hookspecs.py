@@ -139,15 +139,18 @@ async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) ->
 
 
 @hookspec(firstresult=True)
-async def storno_lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
+async def storno_lookup_company(country: str, tax_id: str, settings: dict[str, Any] | None) -> CompanyRecord | None:
     """Look a company up in the national public registry (for ``RO``: ANAF's VAT registry).
 
     Called by ``POST /api/v1/companies`` when only a tax id is sent (and by client enrichment),
     outside any transaction. Routed to the provider whose ``ProviderInfo.country`` is ``country``
     (ISO 3166-1 alpha-2). ``tax_id`` is the national tax id without country prefix (for RO the
-    numeric CIF, e.g. ``"14399840"``). Return the registry's record, or None when the registry
-    does not know the id. Raise :class:`core.errors.TransientProviderError` when the registry
-    does not answer (the API then replies 503).
+    numeric CIF, e.g. ``"14399840"``). ``settings`` is the provider's settings section (as its
+    transport gets it: environment, overridden by the sandbox), or None when the caller has none
+    (the plugin then uses its defaults); an implementation may leave the argument out. Return
+    the registry's record, or None when the registry does not know the id. Raise
+    :class:`core.errors.TransientProviderError` when the registry does not answer (the API then
+    replies 503).
     """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from core.errors import ConfigurationError
@@ -144,20 +145,26 @@ async def fetch_incoming(code: str, context: ProviderContext, cursor: str | None
     return await _caller(code, "storno_fetch_incoming")(context=context, cursor=cursor)
 
 
-async def lookup_company(country: str, tax_id: str) -> CompanyRecord | None:
+async def lookup_company(
+    country: str, tax_id: str, settings: dict[str, Any] | Callable[[str], dict[str, Any]] | None = None
+) -> CompanyRecord | None:
     """``storno_lookup_company`` routed to the provider whose ``ProviderInfo.country`` is ``country``.
 
-    Returns the public registry's record, or None when the registry does not know ``tax_id``,
-    when no loaded provider serves ``country`` (or none implements the hook), or when no plugins
-    were activated at all. Errors of the provider (``TransientProviderError``...) propagate.
+    ``settings`` is handed to the plugin: the provider's settings section, or a function from
+    provider code to it (``Services.provider_settings``; only this facade knows which provider
+    serves ``country``); None lets the plugin use its defaults. Returns the public registry's
+    record, or None when the registry does not know ``tax_id``, when no loaded provider serves
+    ``country`` (or none implements the hook), or when no plugins were activated at all. Errors
+    of the provider (``TransientProviderError``...) propagate.
     """
     if _registry is None:
         return None
     code = next((info.code for info in _registry.providers.values() if info.country == country.upper()), None)
     if code is None:
         return None
+    section = settings(code) if callable(settings) else settings
     started = time.perf_counter()
-    result = _caller(code, "storno_lookup_company")(country=country.upper(), tax_id=tax_id)
+    result = _caller(code, "storno_lookup_company")(country=country.upper(), tax_id=tax_id, settings=section)
     if inspect.isawaitable(result):  # firstresult over async impls hands back the coroutine
         result = await result
     _timed(code, "lookup_company", started)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -171,11 +172,14 @@ async def _duplicate(organisation_id: str, cif: str) -> bool:
     )
 
 
-async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
+async def create_company(
+    caller: Caller, data: CompanyIn, *, provider_settings: Callable[[str], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """``POST /api/v1/companies``: the new company (with ``hasValidToken``), 201.
 
     With only ``cif``, the company is filled from the public registry of ``country`` (hook
-    ``storno_lookup_company``); with ``name`` the data sent is used as is. Raises
+    ``storno_lookup_company``, handed ``provider_settings(code)`` of the provider serving the
+    country — ``Services.provider_settings``); with ``name`` the data sent is used as is. Raises
     :class:`BadRequest` (malformed CIF or fields), :class:`NotFound` (registry does not know the
     CIF, or no registry serves the country), :class:`Conflict` ``DUPLICATE_CIF``,
     :class:`core.errors.ServiceUnavailable` (registry down) and :class:`Forbidden` (role).
@@ -208,7 +212,7 @@ async def create_company(caller: Caller, data: CompanyIn) -> dict[str, Any]:
     given = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in given.items()}
     vat_payer = data.vat_payer
     if not given["name"]:
-        record = await registry.lookup(country, cif)
+        record = await registry.lookup(country, cif, provider_settings)
         if record is None:
             raise NotFound(
                 f"CIF {cif} was not found in the public registry; send the company's name and address to add it without a lookup."

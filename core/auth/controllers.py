@@ -82,8 +82,12 @@ class CompanyController(Controller):
         return await companies.list_companies(caller)
 
     @post("/", summary="Add a company by CIF (filled from the public registry) or with full data")
-    async def create(self, caller: NamedDependency[Caller], data: JSONBody[CompanyIn]) -> dict[str, Any]:
-        return await companies.create_company(caller, data)
+    async def create(
+        self, request: Request, caller: NamedDependency[Caller], data: JSONBody[CompanyIn]
+    ) -> dict[str, Any]:
+        # The registry lookup (CIF only) gets the settings of the provider serving the country.
+        provider_settings = request.app.state.services.provider_settings
+        return await companies.create_company(caller, data, provider_settings=provider_settings)
 
     @get("/{company_id:str}", summary="Company detail, with hasValidToken")
     async def detail(self, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:

@@ -7,6 +7,8 @@ answer is a 503 telling the user they can send the data themselves. Called outsi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from core import providers
 from core.errors import ProviderError, ServiceUnavailable
@@ -17,13 +19,17 @@ __all__ = ["lookup"]
 log = logging.getLogger("storno.registry")
 
 
-async def lookup(country: str, tax_id: str) -> CompanyRecord | None:
+async def lookup(
+    country: str, tax_id: str, settings: Callable[[str], dict[str, Any]] | None = None
+) -> CompanyRecord | None:
     """The registry's record of ``tax_id`` in ``country``, or None (unknown id, or no registry for the country).
 
-    Raises :class:`core.errors.ServiceUnavailable` (503) when the registry fails to answer.
+    ``settings`` gives a provider's settings section by provider code (``Services.provider_settings``);
+    None: the plugin's defaults. Raises :class:`core.errors.ServiceUnavailable` (503) when the
+    registry fails to answer.
     """
     try:
-        return await providers.lookup_company(country, tax_id)
+        return await providers.lookup_company(country, tax_id, settings)
     except ProviderError as exc:
         log.warning("registry lookup of %s %s failed: %s", country, tax_id, exc.message)
         raise ServiceUnavailable(
