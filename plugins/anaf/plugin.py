@@ -12,6 +12,7 @@ from typing import Any
 from core.hookspecs import hookimpl
 from core.model import Invoice
 from core.views import (
+    CompanyRecord,
     IncomingBatch,
     ParsedDocument,
     ProviderContext,
@@ -24,7 +25,9 @@ from core.views import (
 )
 from plugins.anaf import parse as anaf_parse
 from plugins.anaf.pipeline import PIPELINES
+from plugins.anaf.registry import RegistryClient
 from plugins.anaf.sandbox import ensure_sandbox_credentials
+from plugins.anaf.settings import AnafSettings
 from plugins.anaf.transport import AnafTransport
 from plugins.anaf.xml import render_cius_ro
 
@@ -107,3 +110,19 @@ async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) ->
     """FACTURA PRIMITA messages after ``cursor``, each with its invoice XML and signed ZIP."""
     async with await _transport(context) as transport:
         return await transport.fetch_incoming(context.company.cif, cursor)
+
+
+@hookimpl
+async def storno_lookup_company(country: str, tax_id: str, settings: dict[str, Any] | None) -> CompanyRecord | None:
+    """ANAF PlatitorTvaRest v9 (public VAT registry) at ``settings["registry_base_url"]``, for ``RO``.
+
+    None for another country, a CIF that is not numeric, or one ANAF does not know; raises
+    :class:`core.errors.TransientProviderError` when the registry does not answer.
+    """
+    if country.upper() != "RO":
+        return None
+    async with RegistryClient(AnafSettings.from_mapping(settings)) as registry:
+        try:
+            return await registry.lookup(tax_id)
+        except ValueError:  # not a CUI: no registry knows it
+            return None

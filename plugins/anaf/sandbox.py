@@ -24,7 +24,8 @@ SANDBOX_CLIENT = {"client_id": "storno-sandbox", "client_secret": "storno-sandbo
 
 def start_sandbox(inbox: Path | None = None) -> tuple[SimulatorServer, dict[str, Any]]:
     """Start the simulator (its SPV inbox loaded from ``inbox`` when given) and return it with
-    the settings section that points the ANAF transport at it (short poll back-off)."""
+    the settings section that points the ANAF transport and the VAT-registry lookup at it
+    (short poll back-off)."""
     server = SimulatorServer().start()
     server.state.register_client(SANDBOX_CLIENT["client_id"], SANDBOX_CLIENT["client_secret"], [SANDBOX_CLIENT["redirect_uri"]])
     # A sandbox user should not wait: uploads nobody polls finish after about a second (ANAF
@@ -35,6 +36,7 @@ def start_sandbox(inbox: Path | None = None) -> tuple[SimulatorServer, dict[str,
     settings = {
         "oauth_base_url": server.base_url,
         "api_base_url": server.base_url,
+        "registry_base_url": server.base_url,
         "environment": "test",
         "poll_backoff": "0.5,1,1,2",
         "reconcile_settle_seconds": "5",
