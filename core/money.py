@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["CENT", "ZERO", "parse_decimal", "round2", "to_minor", "from_minor", "AMOUNT_SCALE", "QUANTITY_SCALE"]
+__all__ = ["CENT", "ZERO", "parse_decimal", "round2", "to_minor", "to_scaled", "from_minor", "AMOUNT_SCALE", "QUANTITY_SCALE"]
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -49,6 +49,11 @@ def to_minor(value: Decimal, scale: int = AMOUNT_SCALE) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} has more than {scale} decimals")
     return int(scaled)
+
+
+def to_scaled(value: Decimal) -> int:
+    """A quantity or price as stored: rounded half-up to :data:`QUANTITY_SCALE` decimals, as an integer."""
+    return to_minor(value.quantize(Decimal(1).scaleb(-QUANTITY_SCALE), rounding=ROUND_HALF_UP), QUANTITY_SCALE)
 
 
 def from_minor(value: int | None, scale: int = AMOUNT_SCALE) -> Decimal | None:

@@ -16,7 +16,7 @@ from core.documents.store import DocumentStore
 from core.ids import new_id
 from core.invoicing.tables import DocumentEvent, Invoice, InvoiceLine
 from core.masterdata.tables import Supplier
-from core.money import QUANTITY_SCALE, to_minor
+from core.money import to_minor, to_scaled
 from core.views import ParsedDocument
 
 __all__ = ["import_incoming"]
@@ -27,10 +27,6 @@ def _cif(vat_or_id: str | None) -> str | None:
         return None
     text = vat_or_id.strip().upper()
     return text[2:] if text[:2].isalpha() and text[2:].isdigit() else text
-
-
-def _scaled(value: Decimal) -> int:
-    return to_minor(value.quantize(Decimal(1).scaleb(-QUANTITY_SCALE)), QUANTITY_SCALE)
 
 
 async def _supplier(company_id: str, parsed: ParsedDocument) -> str:
@@ -111,10 +107,10 @@ async def import_incoming(
                 invoice=invoice_id,
                 position=position,
                 description=line.item_name[:500],
-                quantity=_scaled(line.quantity),
+                quantity=to_scaled(line.quantity),
                 unit_of_measure=line.unit_code,
                 unit_code=line.unit_code[:3],
-                unit_price=_scaled(line.net_price),
+                unit_price=to_scaled(line.net_price),
                 vat_rate=to_minor((line.vat_rate or Decimal("0")).quantize(Decimal("0.01"))),
                 vat_category_code=line.vat_category_code,
                 line_total=to_minor(line.net_amount),

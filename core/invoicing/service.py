@@ -28,10 +28,10 @@ from core.invoicing import states
 from core.invoicing.canonical import build_document
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
-from core.invoicing.totals import DraftLine, compute_totals, normalise_vat
+from core.invoicing.totals import DraftLine, Totals, compute_totals
 from core.invoicing.units import unit_code
 from core.masterdata.tables import Client
-from core.money import QUANTITY_SCALE, from_minor, to_minor
+from core.money import from_minor, to_minor, to_scaled
 from core.validation.engine import validate_async
 
 __all__ = ["InvoiceService", "dialect_for_country", "document_json"]
@@ -65,8 +65,20 @@ def document_json(document: Any) -> dict[str, Any]:
     return msgspec.to_builtins(document)
 
 
-def _scaled(value: Decimal) -> int:
-    return to_minor(value.quantize(Decimal(1).scaleb(-QUANTITY_SCALE)), QUANTITY_SCALE)
+def _stored_totals(lines: list[dict[str, Any]]) -> Totals:
+    """EN 16931 totals of stored line rows (amounts in minor units, quantities/prices at 6 decimals)."""
+    return compute_totals(
+        [DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"])) for l in lines]
+    )
+
+
+def _failure(source: str, message: str, rule_id: str | None = None) -> dict[str, Any]:
+    """A failed validation result (objects.md §1 shape C) with one error."""
+    error = {"message": message, "source": source, **({"ruleId": rule_id} if rule_id else {})}
+    return {"valid": False, "errors": [error], "warnings": [], "schematronAvailable": False}
+
+
+NO_BUYER = "A client (buyer, BG-7) is required to issue."
 
 
 class InvoiceService:
@@ -197,7 +209,7 @@ class InvoiceService:
             receiver_cif=(client or {}).get("cui"),
             receiver_name=(client or {}).get("name"),
             currency=data.currency,
-            exchange_rate=_scaled(data.exchange_rate) if data.exchange_rate else None,
+            exchange_rate=to_scaled(data.exchange_rate) if data.exchange_rate else None,
             invoice_type_code=data.invoice_type_code,
             issue_date=issue_date,
             due_date=data.due_date or (issue_date + dt.timedelta(days=(client or {}).get("default_payment_term_days") or DEFAULT_PAYMENT_DAYS)),
@@ -226,10 +238,10 @@ class InvoiceService:
                         invoice=invoice_id,
                         position=i,
                         description=line.description,
-                        quantity=_scaled(line.quantity),
+                        quantity=to_scaled(line.quantity),
                         unit_of_measure=line.unit_of_measure,
                         unit_code=unit_code(line.unit_of_measure),
-                        unit_price=_scaled(line.unit_price),
+                        unit_price=to_scaled(line.unit_price),
                         vat_rate=to_minor(computed.vat_rate.quantize(Decimal("0.01"))),
                         vat_category_code=computed.vat_category_code,
                         vat_amount=to_minor(computed.vat_amount),
@@ -300,10 +312,7 @@ class InvoiceService:
         draft = await self.get(company_id, invoice_id)
         states.check("issue", draft["status"])
         if not draft.get("buyer_snapshot"):
-            raise ValidationFailed(
-                "The invoice has no buyer.",
-                {"valid": False, "errors": [{"message": "A client (buyer, BG-7) is required to issue.", "source": "business", "ruleId": "BR-07"}], "warnings": [], "schematronAvailable": False},
-            )
+            raise ValidationFailed("The invoice has no buyer.", _failure("business", NO_BUYER, "BR-07"))
         company = await Company.select().where(Company.id == company_id).first().run()
         dialect = dialect_for_country(company["country"])
         series_id = draft.get("series")
@@ -315,12 +324,7 @@ class InvoiceService:
                 raise Unprocessable("No active document series for this document type; create one first.", code="no_series")
             series_id = series["id"]
         lines = await self.lines(invoice_id)
-        totals = compute_totals(
-            [
-                DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"]))
-                for l in lines
-            ]
-        )
+        totals = _stored_totals(lines)
         today = dt.date.today()
         async with write_transaction():
             current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
@@ -332,7 +336,7 @@ class InvoiceService:
             try:
                 artefact = providers.render(document, dialect)
             except ValueError as exc:
-                raise ValidationFailed(str(exc), {"valid": False, "errors": [{"message": str(exc), "source": "xml_generation"}], "warnings": [], "schematronAvailable": False}) from None
+                raise ValidationFailed(str(exc), _failure("xml_generation", str(exc))) from None
             report = await validate_async(artefact.content, providers.validation_pipeline(dialect))
             contract = report.to_contract()
             if any(f.blocking for f in report.findings):
@@ -371,17 +375,14 @@ class InvoiceService:
         company = await Company.select().where(Company.id == company_id).first().run()
         dialect = dialect_for_country(company["country"])
         if row["status"] == "draft":
-            lines = await self.lines(invoice_id)
-            totals = compute_totals(
-                [DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"])) for l in lines]
-            )
             if not row.get("buyer_snapshot"):
-                return {"valid": False, "errors": [{"message": "A client (buyer, BG-7) is required.", "source": "business", "ruleId": "BR-07"}], "warnings": [], "schematronAvailable": False}
-            document = build_document(company=company, invoice=row, lines=lines, totals=totals, number=row["number"], issue_date=row["issue_date"])
+                return _failure("business", NO_BUYER, "BR-07")
+            lines = await self.lines(invoice_id)
+            document = build_document(company=company, invoice=row, lines=lines, totals=_stored_totals(lines), number=row["number"], issue_date=row["issue_date"])
             try:
                 xml = providers.render(document, dialect).content
             except ValueError as exc:
-                return {"valid": False, "errors": [{"message": str(exc), "source": "xml_generation"}], "warnings": [], "schematronAvailable": False}
+                return _failure("xml_generation", str(exc))
         else:
             _, xml = await self.store.read(invoice_id, "xml")
         report = await validate_async(xml, providers.validation_pipeline(dialect))
