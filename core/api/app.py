@@ -147,6 +147,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Storno appliance API", version="1.0.0", path="/schema"),
         debug=False,
+        logging_config=None,  # the process entry point configures logging, not the app factory
     )
     app.state.settings = settings
     app.state.services = services
