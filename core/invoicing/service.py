@@ -15,17 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from piccolo.engine.postgres import PostgresEngine
 
 from core import providers
 from core.auth.tables import Company
-from core.db.engine import engine, write_transaction
+from core.db.engine import write_transaction
 from core.documents.store import DocumentStore
 from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import states
 from core.invoicing.canonical import build_document
+from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
 from core.invoicing.totals import DraftLine, Totals, compute_totals
@@ -291,15 +291,6 @@ class InvoiceService:
 
     # --- issuing ------------------------------------------------------------------------------
 
-    async def _lock_series(self, series_id: str) -> dict[str, Any]:
-        query = DocumentSeries.select().where(DocumentSeries.id == series_id)
-        if isinstance(engine(), PostgresEngine):
-            query = query.lock_rows("UPDATE")
-        row = await query.first().run()
-        if row is None:
-            raise Unprocessable("The document series of this invoice no longer exists.")
-        return row
-
     async def issue(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
         """Issue a draft: number, totals, canonical document, rendered and validated XML, event.
 
@@ -329,9 +320,7 @@ class InvoiceService:
         async with write_transaction():
             current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
             states.check("issue", current["status"])
-            series = await self._lock_series(series_id)
-            number_value = series["current_number"] + 1
-            number = f"{series['prefix']}{number_value:04d}"
+            number, _ = await take_next(series_id)
             document = build_document(company=company, invoice=draft, lines=lines, totals=totals, number=number, issue_date=draft["issue_date"] or today)
             try:
                 artefact = providers.render(document, dialect)
@@ -341,7 +330,6 @@ class InvoiceService:
             contract = report.to_contract()
             if any(f.blocking for f in report.findings):
                 raise ValidationFailed("The invoice fails the official e-invoice rules.", contract)
-            await DocumentSeries.update({DocumentSeries.current_number: number_value}).where(DocumentSeries.id == series_id).run()
             result = "refund" if draft.get("parent") else "issued"
             await Invoice.update(
                 {
