@@ -9,7 +9,7 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_DATABASE_URL`` | SQLite file in the data dir | ``postgresql://user:pass@host:5432/db`` or ``sqlite:///path`` |
 | ``STORNO_BROKER_URL`` | empty: embedded broker | ``redis://host:6379/0`` for distributed mode |
 | ``STORNO_ARTIFACTS_DIR`` | empty: bundled subset | official XSD/schematron directory |
-| ``STORNO_LICENSE`` / ``STORNO_LICENSE_FILE`` | empty | the licence JWT, or a file holding it |
+| ``STORNO_LICENSE`` / ``STORNO_LICENSE_FILE`` | empty | the licence JWT (read by :mod:`license.gate`, not here) |
 | ``STORNO_SECRET_KEY`` / ``STORNO_SECRET_KEY_FILE`` | generated into the data dir | key for access tokens |
 | ``STORNO_OPEN_REGISTRATION`` | ``false`` | anyone may register a new organisation |
 | ``STORNO_PLUGINS`` | empty: every installed plugin | comma-separated allow-list of provider codes |
@@ -40,7 +40,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = ""
     broker_url: str = ""
     artifacts_dir: Path | None = None
-    license_token: str | None = None
     secret_key: str = ""
     open_registration: bool = False
     plugins_allow: tuple[str, ...] = ()
@@ -128,7 +127,6 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "database_url": database_url,
         "broker_url": env.get("STORNO_BROKER_URL", "").strip(),
         "artifacts_dir": Path(artifacts).expanduser().resolve() if artifacts else None,
-        "license_token": _secret(env, "STORNO_LICENSE"),
         "open_registration": _flag(env.get("STORNO_OPEN_REGISTRATION")),
         "plugins_allow": tuple(p.strip() for p in env.get("STORNO_PLUGINS", "").split(",") if p.strip()),
         "trace_plugins": _flag(env.get("STORNO_TRACE_PLUGINS")),
