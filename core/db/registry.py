@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from core.auth.tables import Company, Membership, Organisation, RefreshToken, User
-from core.documents.tables import StoredDocument
-from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
+from core.documents.tables import PdfTemplateConfig, StoredDocument
+from core.einvoice.tables import EInvoiceConfig
+from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine, Payment
 from core.masterdata.tables import Client, Product, Supplier, VatRate
+from core.proformas.tables import ProformaInvoice, ProformaLine
+from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
 from core.submissions.tables import EfacturaMessage, ProviderCredential, Submission, SyncState
 
 TABLES = [
@@ -22,9 +25,13 @@ TABLES = [
     Invoice,
     InvoiceLine,
     DocumentEvent,
+    ProformaInvoice, ProformaLine, DeliveryNote, DeliveryNoteLine,
+    Payment,
     Submission,
     ProviderCredential,
     SyncState,
     EfacturaMessage,
     StoredDocument,
+    PdfTemplateConfig,
+    EInvoiceConfig,
 ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api import json as j
 from core.auth.context import CompanyContext
-from core.invoicing.schemas import InvoiceIn, event_json, invoice_json
+from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json
 from core.invoicing.service import InvoiceService
 
 Ctx = NamedDependency[CompanyContext]
@@ -100,6 +100,27 @@ class InvoiceController(Controller):
         service = _service(request)
         row = await service.get(ctx.company_id, invoice_id)
         return invoice_json(row, await service.lines(invoice_id))
+
+    @put("/{invoice_id:str}")
+    async def update_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId, data: JSONBody[InvoiceIn]) -> dict[str, Any]:
+        """Update an editable draft; lines are replaced wholesale. ``{"invoice", "validation"}``."""
+        service = _service(request)
+        row = await service.update(ctx.company_id, invoice_id, data, actor=ctx.caller.email)
+        return {"invoice": invoice_json(row, await service.lines(invoice_id)), "validation": None}
+
+    @post("/{invoice_id:str}/cancel", status_code=200)
+    async def cancel_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId, data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
+        """Cancel a draft or a not-yet-uploaded issued invoice (reason optional); 422 otherwise."""
+        service = _service(request)
+        row = await service.cancel(ctx.company_id, invoice_id, reason=data.reason if data else None, actor=ctx.caller.email)
+        return {"invoice": invoice_json(row, await service.lines(invoice_id))}
+
+    @post("/{invoice_id:str}/restore", status_code=200)
+    async def restore_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
+        """Restore a cancelled invoice to draft; 422 otherwise."""
+        service = _service(request)
+        row = await service.restore(ctx.company_id, invoice_id, actor=ctx.caller.email)
+        return {"invoice": invoice_json(row, await service.lines(invoice_id))}
 
     @delete("/{invoice_id:str}", status_code=204)
     async def delete_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> None:

@@ -11,7 +11,7 @@ import msgspec
 from core.api import json as j
 from core.money import from_minor
 
-__all__ = ["LineIn", "InvoiceIn", "invoice_json", "line_json", "event_json"]
+__all__ = ["LineIn", "InvoiceIn", "CancelIn", "invoice_json", "line_json", "event_json"]
 
 DOCUMENT_TYPES = ("invoice", "credit_note")
 LANGUAGES = ("ro", "en", "de", "fr")
@@ -86,6 +86,12 @@ class InvoiceIn(msgspec.Struct, rename="camel", kw_only=True):
             raise msgspec.ValidationError("exchangeRate is required when currency is not RON (VAT is declared in RON)")
 
 
+class CancelIn(msgspec.Struct, rename="camel", kw_only=True):
+    """``POST /api/v1/invoices/{id}/cancel`` body (optional): the cancellation reason."""
+
+    reason: str | None = None
+
+
 def line_json(row: dict[str, Any]) -> dict[str, Any]:
     """A line row as the API's InvoiceLine (objects.md §3.2)."""
     return {
@@ -129,6 +135,9 @@ def invoice_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None,
         "amountPaid": j.amount(row["amount_paid"]),
         "balance": j.number(total - paid),
         "paidAt": j.stamp(row.get("paid_at")),
+        "paymentMethod": row.get("payment_method"),
+        "cancelledAt": j.stamp(row.get("cancelled_at")),
+        "cancellationReason": row.get("cancellation_reason"),
         "currency": row["currency"],
         "exchangeRate": j.scaled(row.get("exchange_rate")),
         "invoiceTypeCode": row.get("invoice_type_code"),

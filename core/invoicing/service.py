@@ -21,7 +21,7 @@ from core.auth.tables import Company
 from core.db.engine import write_transaction
 from core.documents.store import DocumentStore
 from core.events import emit, invoice_event_data
-from core.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
+from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import states
 from core.invoicing.canonical import build_document
@@ -47,6 +47,10 @@ _SNAPSHOT_FIELDS = {
     "country": "country", "postal_code": "postalCode", "email": "email", "phone": "phone",
     "bank_name": "bankName", "bank_account": "bankAccount",
 }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def dialect_for_country(country: str) -> str:
@@ -76,6 +80,30 @@ def _failure(source: str, message: str, rule_id: str | None = None) -> dict[str,
     """A failed validation result (objects.md §1 shape C) with one error."""
     error = {"message": message, "source": source, **({"ruleId": rule_id} if rule_id else {})}
     return {"valid": False, "errors": [error], "warnings": [], "schematronAvailable": False}
+
+
+def line_rows(invoice_id: str, lines: list[Any], totals: Totals) -> list[InvoiceLine]:
+    """Line rows of ``invoice_id`` from request lines (:class:`LineIn`) and their computed totals."""
+    return [
+        InvoiceLine(
+            invoice=invoice_id,
+            position=i,
+            description=line.description,
+            quantity=to_scaled(line.quantity),
+            unit_of_measure=line.unit_of_measure,
+            unit_code=unit_code(line.unit_of_measure),
+            unit_price=to_scaled(line.unit_price),
+            vat_rate=to_minor(computed.vat_rate.quantize(Decimal("0.01"))),
+            vat_category_code=computed.vat_category_code,
+            vat_amount=to_minor(computed.vat_amount),
+            line_total=to_minor(computed.net_amount),
+            discount=to_minor(line.discount.quantize(Decimal("0.01"))),
+            product=line.product_id,
+            product_code=line.product_code,
+            line_note=line.line_note,
+        )
+        for i, (line, computed) in enumerate(zip(lines, totals.lines, strict=True), start=1)
+    ]
 
 
 NO_BUYER = "A client (buyer, BG-7) is required to issue."
@@ -175,6 +203,48 @@ class InvoiceService:
                 if existing["idempotency_fingerprint"] != fingerprint:
                     raise Conflict("This Idempotency-Key was already used with a different request body.", code="IDEMPOTENCY_KEY_REUSED")
                 return existing, False
+        fields, totals = await self._draft_fields(company_id, data)
+        company = await Company.select(Company.cif, Company.name).where(Company.id == company_id).first().run()
+        invoice_id = new_id()
+        row = Invoice(
+            id=invoice_id,
+            company=company_id,
+            direction="outgoing",
+            status="draft",
+            number=f"DRAFT-{invoice_id.replace('-', '')[-8:]}",
+            sender_cif=company["cif"],
+            sender_name=company["name"],
+            idempotency_key=key,
+            idempotency_fingerprint=fingerprint if key else None,
+            **fields,
+        )
+        async with write_transaction():
+            await Invoice.insert(row).run()
+            await InvoiceLine.insert(*line_rows(invoice_id, data.lines, totals)).run()
+            await self._event(invoice_id, None, "draft", "created", actor)
+        return await self.get(company_id, invoice_id), True
+
+    async def update(self, company_id: str, invoice_id: str, data: InvoiceIn, *, actor: str | None) -> dict[str, Any]:
+        """Replace an editable draft's fields and lines wholesale (``PUT``, objects.md §3.1, §5.1 "edit").
+
+        Raises :class:`core.errors.NotFound` and :class:`core.errors.InvalidTransition` (not a draft).
+        """
+        row = await self.get(company_id, invoice_id)
+        states.check("edit", row["status"])
+        fields, totals = await self._draft_fields(company_id, data)
+        async with write_transaction():
+            current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
+            states.check("edit", current["status"])
+            await Invoice.update({getattr(Invoice, k): v for k, v in fields.items()} | {Invoice.updated_at: _now()}).where(Invoice.id == invoice_id).run()
+            await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).run()
+            await InvoiceLine.insert(*line_rows(invoice_id, data.lines, totals)).run()
+            await self._event(invoice_id, "draft", "draft", "updated", actor)
+        return await self.get(company_id, invoice_id)
+
+    async def _draft_fields(self, company_id: str, data: InvoiceIn) -> tuple[dict[str, Any], Totals]:
+        """The request-derived columns of a draft (client, buyer snapshot, parent, series, dates,
+        totals) and the computed totals. Raises NotFound for a foreign client/parent/series and
+        BadRequest for a future issue date."""
         client = None
         if data.client_id:
             client = await Client.select().where((Client.id == data.client_id) & (Client.company == company_id) & Client.deleted_at.is_null()).first().run()
@@ -188,24 +258,15 @@ class InvoiceService:
             series = await DocumentSeries.select(DocumentSeries.id).where((DocumentSeries.id == series_id) & (DocumentSeries.company == company_id)).first().run()
             if series is None:
                 raise NotFound("Document series not found.")
-        company = await Company.select().where(Company.id == company_id).first().run()
         today = dt.date.today()
         issue_date = data.issue_date or today
         if issue_date > today:
             raise BadRequest("issueDate may be in the past but never in the future.")
         totals = compute_totals([DraftLine(l.quantity, l.unit_price, l.vat_rate, l.vat_category_code, l.discount) for l in data.lines])
-        invoice_id = new_id()
-        row = Invoice(
-            id=invoice_id,
-            company=company_id,
-            direction="outgoing",
+        fields = dict(
             document_type=data.document_type,
-            status="draft",
-            number=f"DRAFT-{invoice_id.replace('-', '')[-8:]}",
             series=series_id,
             client=data.client_id,
-            sender_cif=company["cif"],
-            sender_name=company["name"],
             receiver_cif=(client or {}).get("cui"),
             receiver_name=(client or {}).get("name"),
             currency=data.currency,
@@ -227,35 +288,8 @@ class InvoiceService:
             parent_number=parent["number"] if parent else None,
             parent_date=parent["issue_date"] if parent else None,
             buyer_snapshot={camel: client.get(field) for field, camel in _SNAPSHOT_FIELDS.items()} if client else None,
-            idempotency_key=key,
-            idempotency_fingerprint=fingerprint if key else None,
         )
-        async with write_transaction():
-            await Invoice.insert(row).run()
-            await InvoiceLine.insert(
-                *[
-                    InvoiceLine(
-                        invoice=invoice_id,
-                        position=i,
-                        description=line.description,
-                        quantity=to_scaled(line.quantity),
-                        unit_of_measure=line.unit_of_measure,
-                        unit_code=unit_code(line.unit_of_measure),
-                        unit_price=to_scaled(line.unit_price),
-                        vat_rate=to_minor(computed.vat_rate.quantize(Decimal("0.01"))),
-                        vat_category_code=computed.vat_category_code,
-                        vat_amount=to_minor(computed.vat_amount),
-                        line_total=to_minor(computed.net_amount),
-                        discount=to_minor(line.discount.quantize(Decimal("0.01"))),
-                        product=line.product_id,
-                        product_code=line.product_code,
-                        line_note=line.line_note,
-                    )
-                    for i, (line, computed) in enumerate(zip(data.lines, totals.lines, strict=True), start=1)
-                ]
-            ).run()
-            await self._event(invoice_id, None, "draft", "created", actor)
-        return await self.get(company_id, invoice_id), True
+        return fields, totals
 
     async def import_file(self, company_id: str, payload: bytes) -> dict[str, Any]:
         """Import an e-invoice file as an incoming invoice (see :func:`core.invoicing.incoming.import_incoming`).
@@ -289,6 +323,35 @@ class InvoiceService:
             )
         await Invoice.update({Invoice.deleted_at: dt.datetime.now(dt.timezone.utc)}).where(Invoice.id == invoice_id).run()
 
+    async def cancel(self, company_id: str, invoice_id: str, *, reason: str | None, actor: str | None) -> dict[str, Any]:
+        """Cancel a draft, or an issued invoice not yet uploaded to ANAF (objects.md §5.1 "cancel").
+
+        Records ``cancelledAt``/``cancellationReason`` and an event with ``reason`` and
+        ``cancelledFromStatus``. Raises :class:`core.errors.InvalidTransition` otherwise.
+        """
+        async with write_transaction():
+            row = await self.get(company_id, invoice_id)
+            states.check("cancel", row["status"])
+            if row["status"] == "issued" and row.get("anaf_upload_id"):
+                raise InvalidTransition("invoice", "cancel", "issued (uploaded to ANAF)", "draft, issued (not uploaded)")
+            now = _now()
+            await Invoice.update(
+                {Invoice.status: "cancelled", Invoice.cancelled_at: now, Invoice.cancellation_reason: reason, Invoice.updated_at: now}
+            ).where(Invoice.id == invoice_id).run()
+            await self._event(invoice_id, row["status"], "cancelled", "cancelled", actor, reason=reason, cancelledFromStatus=row["status"])
+        return await self.get(company_id, invoice_id)
+
+    async def restore(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
+        """Bring a cancelled invoice back to ``draft`` (objects.md §5.1 "restore"); InvalidTransition otherwise."""
+        async with write_transaction():
+            row = await self.get(company_id, invoice_id)
+            result = states.check("restore", row["status"])
+            await Invoice.update(
+                {Invoice.status: result, Invoice.cancelled_at: None, Invoice.cancellation_reason: None, Invoice.updated_at: _now()}
+            ).where(Invoice.id == invoice_id).run()
+            await self._event(invoice_id, "cancelled", result, "restored", actor)
+        return await self.get(company_id, invoice_id)
+
     # --- issuing ------------------------------------------------------------------------------
 
     async def issue(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
@@ -298,64 +361,90 @@ class InvoiceService:
         (no series, no buyer), :class:`core.errors.ValidationFailed` (422 with rule ids; nothing
         is persisted and no number is spent).
         """
-        from core.invoicing.series import default_series
-
         draft = await self.get(company_id, invoice_id)
         states.check("issue", draft["status"])
         if not draft.get("buyer_snapshot"):
             raise ValidationFailed("The invoice has no buyer.", _failure("business", NO_BUYER, "BR-07"))
-        company = await Company.select().where(Company.id == company_id).first().run()
-        dialect = dialect_for_country(company["country"])
-        series_id = draft.get("series")
-        if not series_id:
-            series = await default_series(company_id, draft["document_type"]) or (
-                await default_series(company_id, "invoice") if draft["document_type"] == "credit_note" else None
-            )
-            if series is None:
-                raise Unprocessable("No active document series for this document type; create one first.", code="no_series")
-            series_id = series["id"]
-        lines = await self.lines(invoice_id)
-        totals = _stored_totals(lines)
-        today = dt.date.today()
+        series_id = await self._series_for(company_id, draft)
         async with write_transaction():
             current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
             states.check("issue", current["status"])
-            number, _ = await take_next(series_id)
-            document = build_document(company=company, invoice=draft, lines=lines, totals=totals, number=number, issue_date=draft["issue_date"] or today)
-            try:
-                artefact = providers.render(document, dialect)
-            except ValueError as exc:
-                raise ValidationFailed(str(exc), _failure("xml_generation", str(exc))) from None
-            report = await validate_async(artefact.content, providers.validation_pipeline(dialect))
-            contract = report.to_contract()
-            if any(f.blocking for f in report.findings):
-                raise ValidationFailed("The invoice fails the official e-invoice rules.", contract)
-            result = "refund" if draft.get("parent") else "issued"
-            await Invoice.update(
-                {
-                    Invoice.status: result,
-                    Invoice.number: number,
-                    Invoice.series: series_id,
-                    Invoice.subtotal: to_minor(totals.line_net_total),
-                    Invoice.vat_total: to_minor(totals.vat_total),
-                    Invoice.total: to_minor(totals.total),
-                    Invoice.document: document_json(document),
-                    Invoice.validation: contract,
-                    Invoice.issued_at: dt.datetime.now(dt.timezone.utc),
-                    Invoice.updated_at: dt.datetime.now(dt.timezone.utc),
-                }
-            ).where(Invoice.id == invoice_id).run()
-            await self.store.save(
-                company_id=company_id, invoice_id=invoice_id, kind="xml", filename=artefact.filename,
-                media_type=artefact.media_type, content=artefact.content, dialect=artefact.dialect,
-            )
-            await self._event(invoice_id, "draft", result, "issued", actor, number=number)
-            if draft.get("parent"):
-                await Invoice.update({Invoice.status: "refunded"}).where(Invoice.id == draft["parent"]).run()
-                await self._event(draft["parent"], None, "refunded", "refunded", actor, refundNumber=number)
+            await self.issue_locked(company_id, draft, series_id, actor=actor)
         issued = await self.get(company_id, invoice_id)
         emit("invoice.issued", company_id, invoice_event_data(issued))
         return issued
+
+    async def _series_for(self, company_id: str, draft: dict[str, Any]) -> str:
+        """The draft's series, else the default one of its type (credit notes fall back to invoices).
+
+        Raises :class:`core.errors.Unprocessable` (``no_series``) when there is none (objects.md §6).
+        """
+        from core.invoicing.series import default_series
+
+        if draft.get("series"):
+            return draft["series"]
+        series = await default_series(company_id, draft["document_type"]) or (
+            await default_series(company_id, "invoice") if draft["document_type"] == "credit_note" else None
+        )
+        if series is None:
+            raise Unprocessable("No active document series for this document type; create one first.", code="no_series")
+        return series["id"]
+
+    async def issue_locked(
+        self, company_id: str, draft: dict[str, Any], series_id: str, *, actor: str | None,
+        event_action: str = "issued", parent_action: str = "refunded", **event_metadata: Any,
+    ) -> str:
+        """The issuing core; call it inside :func:`write_transaction` with a checked draft row.
+
+        Takes the next number of ``series_id``, builds the canonical document, renders and
+        validates the XML (:class:`core.errors.ValidationFailed` on failure, which rolls the
+        caller's transaction back), stores the XML, sets status ``issued`` (``refund`` when the
+        draft has a parent, which becomes ``refunded``) and records the events. Negative-total
+        documents are settled at issue (objects.md §7.3). Returns the number.
+        """
+        company = await Company.select().where(Company.id == company_id).first().run()
+        dialect = dialect_for_country(company["country"])
+        invoice_id = draft["id"]
+        lines = await self.lines(invoice_id)
+        totals = _stored_totals(lines)
+        number, _ = await take_next(series_id)
+        document = build_document(company=company, invoice=draft, lines=lines, totals=totals, number=number, issue_date=draft["issue_date"] or dt.date.today())
+        try:
+            artefact = providers.render(document, dialect)
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), _failure("xml_generation", str(exc))) from None
+        report = await validate_async(artefact.content, providers.validation_pipeline(dialect))
+        contract = report.to_contract()
+        if any(f.blocking for f in report.findings):
+            raise ValidationFailed("The invoice fails the official e-invoice rules.", contract)
+        result = "refund" if draft.get("parent") else "issued"
+        now = _now()
+        total = to_minor(totals.total)
+        values = {
+            Invoice.status: result,
+            Invoice.number: number,
+            Invoice.series: series_id,
+            Invoice.subtotal: to_minor(totals.line_net_total),
+            Invoice.vat_total: to_minor(totals.vat_total),
+            Invoice.total: total,
+            Invoice.document: document_json(document),
+            Invoice.validation: contract,
+            Invoice.issued_at: now,
+            Invoice.updated_at: now,
+        }
+        if total < 0:
+            values |= {Invoice.amount_paid: total, Invoice.paid_at: now}
+        await Invoice.update(values).where(Invoice.id == invoice_id).run()
+        await self.store.save(
+            company_id=company_id, invoice_id=invoice_id, kind="xml", filename=artefact.filename,
+            media_type=artefact.media_type, content=artefact.content, dialect=artefact.dialect,
+        )
+        await self._event(invoice_id, "draft", result, event_action, actor, number=number, **event_metadata)
+        if draft.get("parent"):
+            parent = await Invoice.select(Invoice.status).where(Invoice.id == draft["parent"]).first().run()
+            await Invoice.update({Invoice.status: "refunded", Invoice.updated_at: now}).where(Invoice.id == draft["parent"]).run()
+            await self._event(draft["parent"], parent["status"], "refunded", parent_action, actor, refundNumber=number, refundId=invoice_id)
+        return number
 
     async def validate(self, company_id: str, invoice_id: str) -> dict[str, Any]:
         """Validate the stored XML (issued) or a fresh render (draft); returns shape C."""

@@ -70,6 +70,9 @@ class Invoice(Table, tablename="invoices"):
     discount = Amount(default=0)
     amount_paid = Amount(default=0)
     paid_at = Stamp(null=True, default=None)
+    payment_method = Varchar(length=30, null=True, default=None)
+    cancelled_at = Stamp(null=True, default=None)
+    cancellation_reason = Text(null=True, default=None)
     parent = ForeignKey("self", null=True, default=None)
     parent_number = Varchar(length=100, null=True, default=None)
     parent_date = Date(null=True, default=None)
@@ -123,4 +126,24 @@ class DocumentEvent(Table, tablename="document_events"):
     action = Varchar(length=40)
     metadata = JSON(default={})
     created_by = Varchar(length=255, null=True, default=None)
+    created_at = Stamp()
+
+
+class Payment(Table, tablename="payments"):
+    """A payment recorded against an invoice (objects.md §3.6); ``amount`` in minor units, > 0.
+
+    Owned by :mod:`core.invoicing.payments`, which keeps the invoice's ``amount_paid``,
+    ``paid_at`` and ``payment_method`` in step.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    invoice = ForeignKey(Invoice)
+    company = ForeignKey(Company)
+    amount = Amount()
+    currency = Varchar(length=3, default="RON")
+    payment_date = Date()
+    payment_method = Varchar(length=30, default="bank_transfer")
+    reference = Varchar(length=255, null=True, default=None)
+    notes = Text(null=True, default=None)
+    is_reconciled = Boolean(default=False)
     created_at = Stamp()
