@@ -50,6 +50,7 @@ __all__ = [
 log = logging.getLogger("storno.providers")
 _registry: PluginRegistry | None = None
 _trace = False
+_settings_for: Callable[[str], dict[str, Any]] | None = None
 
 
 def activate(reg: PluginRegistry, *, trace: bool = False) -> None:
@@ -57,6 +58,13 @@ def activate(reg: PluginRegistry, *, trace: bool = False) -> None:
     global _registry, _trace
     _registry = reg
     _trace = trace
+
+
+def use_settings(settings_for: Callable[[str], dict[str, Any]] | None) -> None:
+    """Where provider settings sections come from when a facade call is given none
+    (the app passes ``Services.provider_settings``, which includes the sandbox's URLs)."""
+    global _settings_for
+    _settings_for = settings_for
 
 
 def registry() -> PluginRegistry:
@@ -162,6 +170,8 @@ async def lookup_company(
     code = next((info.code for info in _registry.providers.values() if info.country == country.upper()), None)
     if code is None:
         return None
+    if settings is None:
+        settings = _settings_for
     section = settings(code) if callable(settings) else settings
     started = time.perf_counter()
     result = _caller(code, "storno_lookup_company")(country=country.upper(), tax_id=tax_id, settings=section)

@@ -101,6 +101,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await start_process(settings, "serve", registry=registry, migrate=not settings.is_postgres or settings.development)
+        providers.use_settings(services.provider_settings)
         runtime = services.make_runtime(asyncio.get_running_loop())
         app.state.runtime = runtime
         sweeper = None
@@ -131,8 +132,15 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.invoicing.series import ROUTES as series_routes
     from core.masterdata.controllers import ROUTES as masterdata_routes
     from core.submissions.controllers import ROUTES as submission_routes
+    from core.documents.controllers import ROUTES as pdf_routes
+    from core.proformas.controllers import ROUTES as proforma_routes
+    from core.einvoice.controllers import ROUTES as einvoice_routes
+    from core.masterdata.reference import ROUTES as reference_routes
 
     route_handlers: list[Any] = [health, *auth_routes, *masterdata_routes, *series_routes, *invoice_routes, *submission_routes]
+    route_handlers += [*pdf_routes]
+    route_handlers += [*proforma_routes]
+    route_handlers += [*einvoice_routes, *reference_routes]
     if registry is not None:
         providers.activate(registry)
     with contextlib.suppress(Exception):  # plugin routes need an active registry (set at start)

@@ -103,10 +103,12 @@ def _drive(http: httpx.Client, company: dict[str, Any], out: Path | None) -> int
     tokens = _check(http.post("/api/auth", json={"email": "owner@demo.ro", "password": "demo-password-2026"}), "login")
     http.headers["Authorization"] = f"Bearer {tokens['token']}"
     step("✔ registered the owner and logged in")
-    created = _check(http.post("/api/v1/companies", json=company), "create company")
-    company_id = (created.get("company") or created)["id"]
-    http.headers["X-Company"] = company_id
-    step(f"✔ company {company['name']} (CIF {company['cif']})")
+    # Only the CIF: the appliance fills name, address and VAT status from ANAF's VAT registry.
+    created = _check(http.post("/api/v1/companies", json={"cif": f"RO{company['cif']}"}), "create company from ANAF's registry")
+    found = created.get("company") or created
+    http.headers["X-Company"] = found["id"]
+    _check(http.patch(f"/api/v1/companies/{found['id']}", json={k: company[k] for k in ("email", "bankName", "bankAccount")}), "add bank account")
+    step(f"✔ company {found['name']} (CIF {found['cif']}, {found.get('city')}, VAT payer: {found.get('vatPayer')}) filled from ANAF's registry; bank account added")
     client = _check(http.post("/api/v1/clients", json={"type": "company", "name": "Client Exemplu SRL", "cui": "6859662", "isVatPayer": True, "address": "Str. Clientului 7", "city": "Cluj-Napoca", "county": "Cluj", "country": "RO", "email": "facturi@client.ro"}), "create client")["client"]
     products = {}
     for key, body in {
