@@ -1,0 +1,1 @@
+"""Per-company e-invoice provider configuration and the provider catalogue (endpoints.tsv area ``einvoice``)."""
