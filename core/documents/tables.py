@@ -6,7 +6,7 @@ file is gone answers 410 on download.
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Integer, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Varchar
 from piccolo.table import Table
 
 from core.auth.tables import Company
@@ -29,3 +29,23 @@ class StoredDocument(Table, tablename="stored_documents"):
     size = Integer()
     dialect = Varchar(length=30, null=True, default=None)
     created_at = Stamp()
+
+
+class PdfTemplateConfig(Table, tablename="pdf_template_configs"):
+    """One company's PDF layout settings (``/api/v1/pdf-template-config``); owned by
+    :mod:`core.documents.pdf_config`. ``logo`` is a ``data:image/…`` URI; ``logo_document`` a
+    stored-document id the logo may instead come from."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    template = Varchar(length=20, default="classic")
+    primary_color = Varchar(length=7, default="#1f3a93")
+    accent_color = Varchar(length=7, default="#e8eef9")
+    font = Varchar(length=30, default="dejavu-sans")
+    show_logo = Boolean(default=True)
+    show_bank_details = Boolean(default=True)
+    show_notes = Boolean(default=True)
+    footer_text = Text(null=True, default=None)
+    logo = Text(null=True, default=None)
+    logo_document = Varchar(length=36, null=True, default=None)
+    updated_at = Stamp()

@@ -1,0 +1,108 @@
+"""HTTP routes of document PDFs and the company's PDF template configuration.
+
+``GET /api/v1/invoices/{id}/pdf`` (outgoing: the company's template; incoming: rendered from the
+stored canonical document, supplier as seller), ``GET|PUT /api/v1/pdf-template-config``,
+``GET /api/v1/pdf-template-config/templates`` and ``POST /api/v1/pdf-template-config/preview``
+(endpoints.tsv, area ``pdf-template-config``). Rendering runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from core.auth.context import CompanyContext
+from core.auth.tables import Company
+from core.documents import pdf, pdf_config
+from core.documents.pdf_config import PdfTemplateConfigIn
+from core.errors import NotFound
+
+__all__ = ["ROUTES", "InvoicePdfController", "PdfTemplateConfigController"]
+
+Ctx = NamedDependency[CompanyContext]
+Language = Literal["ro", "en", "de", "fr"]
+
+
+def _data_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir)
+
+
+async def _company(company_id: str) -> dict[str, Any]:
+    row = await Company.select().where(Company.id == company_id).first().run()
+    if row is None:
+        raise NotFound("Company not found.")
+    return row
+
+
+def _pdf_response(content: bytes, filename: str, disposition: str = "attachment") -> Response[bytes]:
+    return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+async def invoice_view(request: Request, company_id: str, invoice_id: str, language: str | None) -> dict[str, Any]:
+    """The print view of one invoice of ``company_id``; NotFound when it is not the company's."""
+    service = request.app.state.invoices
+    row = await service.get(company_id, invoice_id)
+    lang = language or row.get("language") or "ro"
+    if row.get("document"):
+        return pdf.view_from_canonical(row["document"], document_type=row["document_type"], language=lang)
+    if row.get("direction") == "incoming":
+        seller = {"name": row.get("sender_name"), "cif": row.get("sender_cif")}
+    else:
+        seller = await _company(company_id)
+    return pdf.view_from_rows({**row, "language": lang}, await service.lines(invoice_id), seller)
+
+
+class InvoicePdfController(Controller):
+    """``GET /api/v1/invoices/{id}/pdf``."""
+
+    path = "/api/v1/invoices"
+    tags = ["invoices"]
+
+    @get("/{invoice_id:str}/pdf", media_type="application/pdf", summary="Render the invoice PDF")
+    async def invoice_pdf(
+        self,
+        request: Request,
+        ctx: Ctx,
+        invoice_id: Annotated[str, PathParameter(description="Invoice id (UUID).")],
+        language: Annotated[Language | None, QueryParameter(description="Override the document's language.")] = None,
+    ) -> Response[bytes]:
+        """The PDF in the document's language (or ``?language=``), as an attachment."""
+        view = await invoice_view(request, ctx.company_id, invoice_id, language)
+        options = await pdf_config.get_options(ctx.company_id)
+        content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=ctx.company_id)
+        return _pdf_response(content, pdf.pdf_filename(view))
+
+
+class PdfTemplateConfigController(Controller):
+    """``/api/v1/pdf-template-config``: the company's PDF layout settings."""
+
+    path = "/api/v1/pdf-template-config"
+    tags = ["pdf-template-config"]
+
+    @get("/", summary="Company PDF template settings")
+    async def show(self, ctx: Ctx) -> dict[str, Any]:
+        return await pdf_config.config_json(ctx.company_id)
+
+    @put("/", summary="Update PDF template settings (template slug, colours, font, flags, footer, logo)")
+    async def update(self, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> dict[str, Any]:
+        return await pdf_config.update(ctx.company_id, data)
+
+    @get("/templates", summary="Available templates")
+    async def templates(self) -> list[dict[str, str]]:
+        return [{"slug": slug, "name": slug.capitalize(), "description": text} for slug, text in pdf.TEMPLATES.items()]
+
+    @post("/preview", media_type="application/pdf", status_code=200, summary="Render a preview PDF with the given settings (not saved)")
+    async def preview(self, request: Request, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> Response[bytes]:
+        options = await pdf_config.merged(ctx.company_id, data)
+        language = data.language if isinstance(data.language, str) and data.language in ("ro", "en", "de", "fr") else "ro"
+        view = pdf.sample_view(await _company(ctx.company_id), language)
+        content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=ctx.company_id, preview=True)
+        return _pdf_response(content, "preview.pdf", "inline")
+
+
+ROUTES = [InvoicePdfController, PdfTemplateConfigController]
