@@ -11,7 +11,8 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api import json as j
 from core.auth.context import CompanyContext
-from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json
+from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json, refund_json
+from core.invoicing.storno import storno
 from core.invoicing.service import InvoiceService
 
 Ctx = NamedDependency[CompanyContext]
@@ -99,7 +100,18 @@ class InvoiceController(Controller):
         """Invoice detail with lines."""
         service = _service(request)
         row = await service.get(ctx.company_id, invoice_id)
-        return invoice_json(row, await service.lines(invoice_id))
+        body = invoice_json(row, await service.lines(invoice_id))
+        refunds = await service.refunds(invoice_id)
+        if refunds:
+            body["refundInvoices"] = [refund_json(r) for r in refunds]
+        return body
+
+    @post("/{invoice_id:str}/storno", status_code=201)
+    async def storno_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
+        """Create and issue the storno of an issued invoice (objects.md §7); 400 when not allowed."""
+        service = _service(request)
+        row = await storno(service, ctx.company_id, invoice_id, actor=ctx.caller.email)
+        return {"invoice": invoice_json(row, await service.lines(row["id"])), "validation": row.get("validation")}
 
     @put("/{invoice_id:str}")
     async def update_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId, data: JSONBody[InvoiceIn]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import msgspec
 from core.api import json as j
 from core.money import from_minor
 
-__all__ = ["LineIn", "InvoiceIn", "CancelIn", "invoice_json", "line_json", "event_json"]
+__all__ = ["LineIn", "InvoiceIn", "CancelIn", "invoice_json", "line_json", "event_json", "refund_json"]
 
 DOCUMENT_TYPES = ("invoice", "credit_note")
 LANGUAGES = ("ro", "en", "de", "fr")
@@ -168,6 +168,11 @@ def invoice_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None,
             }
         )
     return body
+
+
+def refund_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A storno child as listed in ``refundInvoices`` on the source's detail."""
+    return {"id": row["id"], "number": row["number"], "status": row["status"], "issueDate": j.date(row["issue_date"]), "total": j.amount(row["total"])}
 
 
 def event_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -133,6 +133,10 @@ class InvoiceService:
         """The invoice's lines in position order."""
         return await InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.position).run()
 
+    async def refunds(self, invoice_id: str) -> list[dict[str, Any]]:
+        """The storno children of ``invoice_id`` (not deleted), oldest first."""
+        return await Invoice.select().where((Invoice.parent == invoice_id) & Invoice.deleted_at.is_null()).order_by(Invoice.created_at).run()
+
     async def events(self, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
         """The invoice's events, oldest first."""
         await self.get(company_id, invoice_id)
