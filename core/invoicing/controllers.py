@@ -12,6 +12,8 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from core.api import json as j
 from core.auth.context import CompanyContext
 from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json, refund_json
+from core.invoicing import bulk
+from core.invoicing.payments import PaymentIn, delete_payment, list_payments, payment_json, record_payment
 from core.invoicing.storno import storno
 from core.invoicing.service import InvoiceService
 
@@ -94,6 +96,41 @@ class InvoiceController(Controller):
         service = _service(request)
         row = await service.import_file(ctx.company_id, await request.body())
         return {"invoice": invoice_json(row, await service.lines(row["id"]))}
+
+    @post("/bulk-storno", status_code=200)
+    async def bulk_storno(self, request: Request, ctx: Ctx, data: JSONBody[bulk.BulkIn]) -> dict[str, Any]:
+        """A draft storno per id (1–100 ids): ``{"created", "errors"}``."""
+        return await bulk.bulk_storno(_service(request), ctx.company_id, data, actor=ctx.caller.email)
+
+    @post("/bulk-cancel", status_code=200)
+    async def bulk_cancel(self, request: Request, ctx: Ctx, data: JSONBody[bulk.BulkIn]) -> dict[str, Any]:
+        """Cancel 1–100 invoices: ``{"cancelled", "errors"}``."""
+        return await bulk.bulk_cancel(_service(request), ctx.company_id, data, actor=ctx.caller.email)
+
+    @post("/bulk-delete", status_code=200)
+    async def bulk_delete(self, request: Request, ctx: Ctx, data: JSONBody[bulk.BulkIn]) -> dict[str, Any]:
+        """Delete 1–100 draft/cancelled invoices: ``{"deleted", "errors"}``."""
+        return await bulk.bulk_delete(_service(request), ctx.company_id, data, actor=ctx.caller.email)
+
+    @post("/bulk-mark-paid", status_code=200)
+    async def bulk_mark_paid(self, request: Request, ctx: Ctx, data: JSONBody[bulk.BulkIn]) -> dict[str, Any]:
+        """Settle the balance of 1–100 invoices: ``{"marked", "errors"}``."""
+        return await bulk.bulk_mark_paid(_service(request), ctx.company_id, data, actor=ctx.caller.email)
+
+    @get("/{invoice_id:str}/payments")
+    async def invoice_payments(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> list[dict[str, Any]]:
+        """Payments of the invoice (bare array)."""
+        return [payment_json(p) for p in await list_payments(_service(request), ctx.company_id, invoice_id)]
+
+    @post("/{invoice_id:str}/payments", status_code=201)
+    async def record_invoice_payment(self, request: Request, ctx: Ctx, invoice_id: InvoiceId, data: JSONBody[PaymentIn]) -> dict[str, Any]:
+        """Record a payment: 400 without amount > 0 or paymentMethod; 422 on overpayment or a negative total."""
+        return payment_json(await record_payment(_service(request), ctx.company_id, invoice_id, data, actor=ctx.caller.email))
+
+    @delete("/{invoice_id:str}/payments/{payment_id:str}", status_code=204)
+    async def delete_invoice_payment(self, request: Request, ctx: Ctx, invoice_id: InvoiceId, payment_id: Annotated[str, PathParameter(description="Payment id.")]) -> None:
+        """Delete a payment; amountPaid and paidAt are recomputed."""
+        await delete_payment(_service(request), ctx.company_id, invoice_id, payment_id, actor=ctx.caller.email)
 
     @get("/{invoice_id:str}")
     async def get_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
