@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -55,6 +56,12 @@ class InvoiceController(Controller):
         date_to_alias: Annotated[dt.date | None, QueryParameter(name="dateTo")] = None,
         sort: Annotated[Sort, QueryParameter()] = "issueDate",
         order: Annotated[Order, QueryParameter()] = "desc",
+        currency: Annotated[str | None, QueryParameter(description="ISO 4217 code.")] = None,
+        supplier_id: Annotated[str | None, QueryParameter(name="supplierId")] = None,
+        is_paid: Annotated[bool | None, QueryParameter(name="isPaid", description="Filter on paidAt.")] = None,
+        is_overdue: Annotated[bool | None, QueryParameter(name="isOverdue")] = None,
+        total_min: Annotated[Decimal | None, QueryParameter(name="totalMin")] = None,
+        total_max: Annotated[Decimal | None, QueryParameter(name="totalMax")] = None,
     ) -> dict[str, Any]:
         """Paginated invoices with filters (``from``/``to`` or ``dateFrom``/``dateTo`` on the issue date)."""
         rows, total = await _service(request).list(
@@ -70,6 +77,12 @@ class InvoiceController(Controller):
             date_to=date_to or date_to_alias,
             sort=sort,
             order=order,
+            currency=currency,
+            supplier_id=supplier_id,
+            is_paid=is_paid,
+            is_overdue=is_overdue,
+            total_min=total_min,
+            total_max=total_max,
         )
         return j.page([invoice_json(r, detail=False) for r in rows], total, page, limit)
 

@@ -157,9 +157,50 @@ class InvoiceService:
         date_to: dt.date | None = None,
         sort: str = "issueDate",
         order: str = "desc",
+        currency: str | None = None,
+        supplier_id: str | None = None,
+        is_paid: bool | None = None,
+        is_overdue: bool | None = None,
+        total_min: Decimal | None = None,
+        total_max: Decimal | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """A page of invoices matching the filters (objects.md §2) and the total count."""
+        """A page of invoices matching the filters (objects.md §2) and the total count.
+
+        ``is_paid`` follows ``paidAt`` (the paid flag, §3.1); ``is_overdue`` means past the due
+        date, not paid, positive total and neither draft nor cancelled; ``total_min``/``total_max``
+        bound the gross total. Raises :class:`core.errors.BadRequest` for a malformed currency,
+        a non-finite bound or ``totalMin`` > ``totalMax``.
+        """
+        if currency is not None and (len(currency) != 3 or not currency.isalpha()):
+            raise BadRequest("currency must be an ISO 4217 code.", field="currency")
+        for name, bound in (("totalMin", total_min), ("totalMax", total_max)):
+            if bound is not None and not bound.is_finite():
+                raise BadRequest(f"{name} must be a finite number.", field=name)
+        if total_min is not None and total_max is not None and total_min > total_max:
+            raise BadRequest("totalMin must not exceed totalMax.", field="totalMin")
         where = (Invoice.company == company_id) & Invoice.deleted_at.is_null()
+        if currency:
+            where &= Invoice.currency == currency.upper()
+        if supplier_id:
+            where &= Invoice.supplier == supplier_id
+        if is_paid is not None:
+            where &= Invoice.paid_at.is_not_null() if is_paid else Invoice.paid_at.is_null()
+        if total_min is not None:
+            where &= Invoice.total >= to_minor(total_min.quantize(Decimal("0.01")))
+        if total_max is not None:
+            where &= Invoice.total <= to_minor(total_max.quantize(Decimal("0.01")))
+        if is_overdue is not None:
+            overdue = (
+                (Invoice.due_date < dt.date.today()) & Invoice.paid_at.is_null() & (Invoice.total > 0)
+                & Invoice.status.not_in(["draft", "cancelled"])
+            )
+            if is_overdue:
+                where &= overdue
+            else:
+                where &= (
+                    Invoice.due_date.is_null() | (Invoice.due_date >= dt.date.today()) | Invoice.paid_at.is_not_null()
+                    | (Invoice.total <= 0) | Invoice.status.is_in(["draft", "cancelled"])
+                )
         if status:
             where &= Invoice.status == status
         if direction:
