@@ -73,7 +73,7 @@ class InvoicePdfController(Controller):
     ) -> Response[bytes]:
         """The PDF in the document's language (or ``?language=``), as an attachment."""
         view = await invoice_view(request, ctx.company_id, invoice_id, language)
-        options = await pdf_config.get_options(ctx.company_id)
+        options = await pdf_config.get_options(ctx.company_id, request.app.state.services.store)
         content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=ctx.company_id)
         return _pdf_response(content, pdf.pdf_filename(view))
 
@@ -98,7 +98,7 @@ class PdfTemplateConfigController(Controller):
 
     @post("/preview", media_type="application/pdf", status_code=200, summary="Render a preview PDF with the given settings (not saved)")
     async def preview(self, request: Request, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> Response[bytes]:
-        options = await pdf_config.merged(ctx.company_id, data)
+        options = await pdf_config.merged(ctx.company_id, data, request.app.state.services.store)
         language = data.language if isinstance(data.language, str) and data.language in ("ro", "en", "de", "fr") else "ro"
         view = pdf.sample_view(await _company(ctx.company_id), language)
         content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=ctx.company_id, preview=True)

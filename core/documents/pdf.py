@@ -185,12 +185,21 @@ def render_html(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | N
     )
 
 
-def _fetch_data_only(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    if not url.startswith("data:"):
-        raise ValueError("PDF rendering fetches no external resources")
-    from weasyprint.urls import default_url_fetcher
+def _data_only_fetcher() -> Any:
+    """A weasyprint URL fetcher that resolves ``data:`` URIs only (no file or network access)."""
+    try:
+        from weasyprint.urls import URLFetcher  # weasyprint >= 68
 
-    return default_url_fetcher(url, *args, **kwargs)
+        return URLFetcher(allowed_protocols=("data",))
+    except ImportError:  # older weasyprint: plain fetcher functions
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            if not url.startswith("data:"):
+                raise ValueError("PDF rendering fetches no external resources")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
 
 
 def render_pdf(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | None = None, company_id: str | None = None, preview: bool = False) -> bytes:
@@ -198,7 +207,7 @@ def render_pdf(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | No
     from weasyprint import HTML
 
     html = render_html(view, options, data_dir=data_dir, company_id=company_id, preview=preview)
-    return HTML(string=html, url_fetcher=_fetch_data_only).write_pdf()
+    return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()
 
 
 def pdf_filename(view: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ URI (PNG, JPEG or SVG) of at most :data:`MAX_LOGO_CHARS` characters.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from typing import Any
@@ -14,8 +15,9 @@ from typing import Any
 import msgspec
 
 from core.documents.pdf import FONTS, TEMPLATES, PdfOptions
-from core.documents.tables import PdfTemplateConfig
-from core.errors import BadRequest
+from core.documents.store import DocumentStore
+from core.documents.tables import PdfTemplateConfig, StoredDocument
+from core.errors import BadRequest, NotFound
 
 __all__ = ["PdfTemplateConfigIn", "get_options", "config_json", "update", "merged"]
 
@@ -37,14 +39,16 @@ class PdfTemplateConfigIn(msgspec.Struct, omit_defaults=True):
     showNotes: bool | msgspec.UnsetType = _UNSET  # noqa: N815
     footerText: str | None | msgspec.UnsetType = _UNSET  # noqa: N815
     logo: str | None | msgspec.UnsetType = _UNSET
+    logoDocumentId: str | None | msgspec.UnsetType = _UNSET  # noqa: N815 - a stored image of this company
     language: str | msgspec.UnsetType = _UNSET  # preview only: ro, en, de, fr
 
 
 _FIELDS = {
     "templateSlug": "template", "primaryColor": "primary_color", "accentColor": "accent_color", "fontFamily": "font",
     "showLogo": "show_logo", "showBankDetails": "show_bank_details", "showNotes": "show_notes",
-    "footerText": "footer_text", "logo": "logo",
+    "footerText": "footer_text", "logo": "logo", "logoDocumentId": "logo_document",
 }
+_LOGO_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
 def _changes(data: PdfTemplateConfigIn) -> dict[str, Any]:
@@ -65,6 +69,16 @@ def _changes(data: PdfTemplateConfigIn) -> dict[str, Any]:
     return changes
 
 
+async def _check_logo_document(company_id: str, document_id: str) -> None:
+    row = await StoredDocument.select(StoredDocument.media_type).where(
+        (StoredDocument.id == document_id) & (StoredDocument.company == company_id)
+    ).first().run()
+    if row is None:
+        raise NotFound("Logo document not found.")
+    if row["media_type"] not in _LOGO_TYPES:
+        raise BadRequest("logoDocumentId must name a PNG, JPEG or SVG image.")
+
+
 async def _row(company_id: str) -> dict[str, Any] | None:
     return await PdfTemplateConfig.select().where(PdfTemplateConfig.company == company_id).first().run()
 
@@ -75,16 +89,34 @@ def _options(row: dict[str, Any] | None) -> PdfOptions:
     return PdfOptions(**{f: row[f] for f in PdfOptions.__struct_fields__})
 
 
-async def get_options(company_id: str) -> PdfOptions:
-    """The company's render options (defaults when never configured)."""
-    return _options(await _row(company_id))
+async def _stored_logo(company_id: str, document_id: str, store: DocumentStore) -> str | None:
+    """The stored image as a data URI, or None when its row or file is gone."""
+    row = await StoredDocument.select().where((StoredDocument.id == document_id) & (StoredDocument.company == company_id)).first().run()
+    if row is None or row["media_type"] not in _LOGO_TYPES:
+        return None
+    try:
+        content = store._path(row["sha256"]).read_bytes()  # same package: the store's addressing
+    except FileNotFoundError:
+        return None
+    return f"data:{row['media_type']};base64,{base64.b64encode(content).decode()}"
+
+
+async def get_options(company_id: str, store: DocumentStore | None = None) -> PdfOptions:
+    """The company's render options (defaults when never configured); with ``store``, a
+    ``logoDocumentId`` logo is resolved to a data URI when no inline logo is set."""
+    row = await _row(company_id)
+    options = _options(row)
+    if row and not options.logo and row.get("logo_document") and store is not None:
+        options = msgspec.structs.replace(options, logo=await _stored_logo(company_id, row["logo_document"], store))
+    return options
 
 
 async def config_json(company_id: str) -> dict[str, Any]:
     """The configuration as the API returns it (camelCase; ``updatedAt`` null when never saved)."""
     row = await _row(company_id)
     options = _options(row)
-    body = {name: getattr(options, column) for name, column in _FIELDS.items()}
+    body = {name: getattr(options, column, None) for name, column in _FIELDS.items()}
+    body["logoDocumentId"] = row["logo_document"] if row else None
     body["updatedAt"] = row["updated_at"].isoformat() if row else None
     body["templates"] = list(TEMPLATES)
     return body
@@ -93,6 +125,8 @@ async def config_json(company_id: str) -> dict[str, Any]:
 async def update(company_id: str, data: PdfTemplateConfigIn) -> dict[str, Any]:
     """Apply ``data`` to the company's configuration (created on first write); returns the new JSON."""
     changes = _changes(data)
+    if changes.get("logo_document"):
+        await _check_logo_document(company_id, changes["logo_document"])
     now = dt.datetime.now(dt.timezone.utc)
     row = await _row(company_id)
     if row is None:
@@ -102,6 +136,7 @@ async def update(company_id: str, data: PdfTemplateConfigIn) -> dict[str, Any]:
     return await config_json(company_id)
 
 
-async def merged(company_id: str, data: PdfTemplateConfigIn) -> PdfOptions:
+async def merged(company_id: str, data: PdfTemplateConfigIn, store: DocumentStore | None = None) -> PdfOptions:
     """The stored options with ``data`` applied on top, not saved (for previews)."""
-    return msgspec.structs.replace(await get_options(company_id), **_changes(data))
+    changes = {k: v for k, v in _changes(data).items() if k in PdfOptions.__struct_fields__}
+    return msgspec.structs.replace(await get_options(company_id, store), **changes)

@@ -9,6 +9,7 @@ import pypdf
 from tests.support.appliance import running_appliance
 
 DIACRITICS = "ăâîșț ÄÖÜß éèçàù ąćęłńóśźż àèìòù"
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 TITLES = {"ro": "Factură", "en": "Invoice", "de": "Rechnung", "fr": "Facture"}
 TOTALS = {"ro": "242,00 RON", "en": "242.00 RON", "de": "242,00 RON", "fr": "242,00 RON"}
 
@@ -57,13 +58,15 @@ def test_template_config_preview_and_company_override(settings, registry):
         assert slugs == ["classic", "modern", "minimal", "bold"]
 
         assert app.http.put("/api/v1/pdf-template-config", json={"primaryColor": "red"}).status_code == 400
-        saved = app.http.put("/api/v1/pdf-template-config", json={"templateSlug": "modern", "primaryColor": "#aa0011", "footerText": "Mulțumim!"})
+        assert app.http.put("/api/v1/pdf-template-config", json={"logo": "https://example.com/x.png"}).status_code == 400
+        saved = app.http.put("/api/v1/pdf-template-config", json={"templateSlug": "modern", "primaryColor": "#aa0011", "footerText": "Mulțumim!", "logo": PIXEL})
         assert saved.status_code == 200, saved.text
         assert app.http.get("/api/v1/pdf-template-config").json() | {"updatedAt": None} == saved.json() | {"updatedAt": None}
         assert saved.json()["templateSlug"] == "modern" and saved.json()["primaryColor"] == "#aa0011"
 
         preview = app.http.post("/api/v1/pdf-template-config/preview", json={"templateSlug": "bold", "language": "de"})
         assert preview.status_code == 200 and preview.content.startswith(b"%PDF"), preview.text[:300]
+        assert b"/Image" in preview.content  # the logo
         text = _text(preview.content)
         assert "RECHNUNG" in text.upper() and "Mulțumim!" in text and "1.856,82 RON" in text
 
@@ -73,3 +76,16 @@ def test_template_config_preview_and_company_override(settings, registry):
         (override / "modern.html").write_text('{% extends "base.html" %}{% block title %}OVERRIDE-MARKER {{ t.invoice }}{% endblock %}', encoding="utf-8")
         text = _pdf(app.http, draft["id"])
         assert "OVERRIDE-MARKER Factură" in text and "242,00 RON" in text
+
+
+def test_incoming_credit_note_renders_from_its_canonical_document_with_supplier_as_seller(settings, registry):
+    sample = settings.artifacts_dir / "cius-ro" / "examples" / "ubl" / "anaf_creditNote_ex.xml"
+    with running_appliance(settings, registry, embedded_workers=False) as app:
+        imported = app.http.post("/api/v1/invoices/import", content=sample.read_bytes(), headers={"Content-Type": "application/xml"})
+        assert imported.status_code == 201, imported.text
+        response = app.http.get(f"/api/v1/invoices/{imported.json()['invoice']['id']}/pdf", params={"language": "en"})
+        assert response.status_code == 200, response.text
+        assert 'filename="credit-note-' in response.headers["content-disposition"]
+        text = _text(response.content)
+        seller, buyer = text.split("SELLER", 1)[1].split("BUYER", 1)
+        assert "Säljbolaget AB" in seller and "CREDIT NOTE" in text.upper()
