@@ -166,14 +166,16 @@ def _environment(data_dir: Path | None, company_id: str | None) -> jinja2.Enviro
 
 
 def render_html(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | None = None, company_id: str | None = None, preview: bool = False) -> str:
-    """The HTML of ``view`` in its template: ``storno`` for credit notes, else ``options.template``."""
+    """The HTML of ``view`` in its template: ``storno`` for credit notes and negative documents
+    referring to a parent (storno invoices, objects.md §7), else ``options.template``."""
     language = view.get("language") or "ro"
     env = _environment(data_dir, company_id)
     env.filters["amount"] = lambda v, currency=None: i18n.format_amount(v, language, currency)
     env.filters["qty"] = lambda v: i18n.format_quantity(v, language)
     env.filters["date"] = lambda v: i18n.format_date(v, language)
     layout = options.template if options.template in TEMPLATES else "classic"
-    name = "storno.html" if view.get("document_type") == "credit_note" else f"{layout}.html"
+    storno = view.get("document_type") == "credit_note" or (bool(view.get("reference")) and (view.get("total") or 0) < 0)
+    name = "storno.html" if storno else f"{layout}.html"
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound as exc:  # only when an override directory breaks the chain
