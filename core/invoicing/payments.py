@@ -90,7 +90,7 @@ async def record_payment(service: InvoiceService, company_id: str, invoice_id: s
         raise BadRequest("paymentMethod is required.", field="paymentMethod")
     amount = to_minor(data.amount.quantize(Decimal("0.01")))
     async with write_transaction():
-        invoice = await service.get(company_id, invoice_id)
+        invoice = await service.get_for_update(company_id, invoice_id)
         if invoice["total"] <= 0:
             raise Unprocessable("Payments cannot be recorded on a negative-total invoice (it is settled at issue).", code="negative_total")
         balance = invoice["total"] - invoice["amount_paid"]
@@ -110,7 +110,7 @@ async def record_payment(service: InvoiceService, company_id: str, invoice_id: s
 async def delete_payment(service: InvoiceService, company_id: str, invoice_id: str, payment_id: str, *, actor: str | None) -> None:
     """Delete a payment and recompute the invoice's paid amount; NotFound when unknown."""
     async with write_transaction():
-        invoice = await service.get(company_id, invoice_id)
+        invoice = await service.get_for_update(company_id, invoice_id)
         row = await Payment.select().where((Payment.id == payment_id) & (Payment.invoice == invoice_id)).first().run()
         if row is None:
             raise NotFound("Payment not found.")

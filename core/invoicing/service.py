@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from piccolo.engine.postgres import PostgresEngine
 
 from core import providers
 from core.auth.tables import Company
-from core.db.engine import write_transaction
+from core.db.engine import engine, write_transaction
 from core.documents.store import DocumentStore
 from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
@@ -125,6 +126,20 @@ class InvoiceService:
             .first()
             .run()
         )
+        if row is None:
+            raise NotFound("Invoice not found.")
+        return row
+
+    async def get_for_update(self, company_id: str, invoice_id: str) -> dict[str, Any]:
+        """:meth:`get` that also locks the row (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN
+        IMMEDIATE`` already serialises writers). Call inside :func:`write_transaction` before a
+        state check, so concurrent actions on one invoice run one after the other."""
+        query = Invoice.select().output(load_json=True).where(
+            (Invoice.id == invoice_id) & (Invoice.company == company_id) & Invoice.deleted_at.is_null()
+        )
+        if isinstance(engine(), PostgresEngine):
+            query = query.lock_rows("UPDATE")
+        row = await query.first().run()
         if row is None:
             raise NotFound("Invoice not found.")
         return row
@@ -278,7 +293,7 @@ class InvoiceService:
         states.check("edit", row["status"])
         fields, totals = await self._draft_fields(company_id, data)
         async with write_transaction():
-            current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
+            current = await self.get_for_update(company_id, invoice_id)
             states.check("edit", current["status"])
             await Invoice.update({getattr(Invoice, k): v for k, v in fields.items()} | {Invoice.updated_at: _now()}).where(Invoice.id == invoice_id).run()
             await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).run()
@@ -375,7 +390,7 @@ class InvoiceService:
         ``cancelledFromStatus``. Raises :class:`core.errors.InvalidTransition` otherwise.
         """
         async with write_transaction():
-            row = await self.get(company_id, invoice_id)
+            row = await self.get_for_update(company_id, invoice_id)
             states.check("cancel", row["status"])
             if row["status"] == "issued" and row.get("anaf_upload_id"):
                 raise InvalidTransition("invoice", "cancel", "issued (uploaded to ANAF)", "draft, issued (not uploaded)")
@@ -389,7 +404,7 @@ class InvoiceService:
     async def restore(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
         """Bring a cancelled invoice back to ``draft`` (objects.md §5.1 "restore"); InvalidTransition otherwise."""
         async with write_transaction():
-            row = await self.get(company_id, invoice_id)
+            row = await self.get_for_update(company_id, invoice_id)
             result = states.check("restore", row["status"])
             await Invoice.update(
                 {Invoice.status: result, Invoice.cancelled_at: None, Invoice.cancellation_reason: None, Invoice.updated_at: _now()}
@@ -412,9 +427,9 @@ class InvoiceService:
             raise ValidationFailed("The invoice has no buyer.", _failure("business", NO_BUYER, "BR-07"))
         series_id = await self._series_for(company_id, draft)
         async with write_transaction():
-            current = await Invoice.select(Invoice.status).where(Invoice.id == invoice_id).first().run()
+            current = await self.get_for_update(company_id, invoice_id)
             states.check("issue", current["status"])
-            await self.issue_locked(company_id, draft, series_id, actor=actor)
+            await self.issue_locked(company_id, current, series_id, actor=actor)
         issued = await self.get(company_id, invoice_id)
         emit("invoice.issued", company_id, invoice_event_data(issued))
         return issued

@@ -104,7 +104,7 @@ async def _insert_draft(service: InvoiceService, company_id: str, source: dict[s
 async def create_draft(service: InvoiceService, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
     """Create a draft storno of ``invoice_id`` (not issued); returns its row. Errors: :func:`check_stornable`."""
     async with write_transaction():
-        source = await service.get(company_id, invoice_id)
+        source = await service.get_for_update(company_id, invoice_id)
         await check_stornable(source)
         storno_id = await _insert_draft(service, company_id, source, actor)
     return await service.get(company_id, storno_id)
@@ -122,7 +122,7 @@ async def storno(service: InvoiceService, company_id: str, invoice_id: str, *, a
     await check_stornable(source)
     series_id = await service._series_for(company_id, source)
     async with write_transaction():
-        source = await service.get(company_id, invoice_id)
+        source = await service.get_for_update(company_id, invoice_id)
         await check_stornable(source)
         storno_id = await _insert_draft(service, company_id, source, actor)
         draft = await service.get(company_id, storno_id)

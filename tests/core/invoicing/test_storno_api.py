@@ -81,3 +81,26 @@ def test_failed_storno_leaves_no_row_and_spends_no_number(settings, registry, mo
 
         retried = http.post(f"/api/v1/invoices/{source['id']}/storno")
         assert retried.status_code == 201 and retried.json()["invoice"]["number"] == f"FCT{before_number + 1:04d}"
+
+
+def test_concurrent_issue_and_storno_of_one_invoice_happen_once(settings, registry):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    with running_appliance(settings, registry, embedded_workers=False) as app:
+        headers = dict(app.http.headers)
+        draft = app.http.post("/api/v1/invoices", json=app.invoice_body()).json()["invoice"]
+
+        def post(path: str) -> int:
+            with httpx.Client(base_url=app.url, headers=headers, timeout=120) as http:
+                return http.post(path).status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            codes = sorted(pool.map(post, [f"/api/v1/invoices/{draft['id']}/issue"] * 4))
+        assert codes == [200, 422, 422, 422]
+        assert _current_number(app) == 1
+        with ThreadPoolExecutor(4) as pool:
+            codes = sorted(pool.map(post, [f"/api/v1/invoices/{draft['id']}/storno"] * 4))
+        assert codes == [201, 400, 400, 400]
+        assert _current_number(app) == 2
