@@ -147,10 +147,11 @@ class InvoiceController(Controller):
 
     @get("/{invoice_id:str}")
     async def get_invoice(self, request: Request, ctx: Ctx, invoice_id: InvoiceId) -> dict[str, Any]:
-        """Invoice detail with lines."""
+        """Invoice detail with lines, payments and (when storno children exist) ``refundInvoices``."""
         service = _service(request)
         row = await service.get(ctx.company_id, invoice_id)
         body = invoice_json(row, await service.lines(invoice_id))
+        body["payments"] = [payment_json(p) for p in await list_payments(service, ctx.company_id, invoice_id)]
         refunds = await service.refunds(invoice_id)
         if refunds:
             body["refundInvoices"] = [refund_json(r) for r in refunds]

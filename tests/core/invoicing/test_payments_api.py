@@ -30,6 +30,7 @@ def test_payments_lifecycle(settings, registry):
         assert detail["balance"] == 0 and detail["paidAt"] is not None and detail["paymentMethod"] == "bank_transfer"
         assert detail["status"] == "issued"
         assert [p["id"] for p in http.get(url).json()] == [first.json()["id"], second["id"]]
+        assert [p["id"] for p in detail["payments"]] == [first.json()["id"], second["id"]]
 
         assert http.delete(f"{url}/{second['id']}").status_code == 204
         detail = http.get(f"/api/v1/invoices/{invoice['id']}").json()
