@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.db.engine import is_unique_violation
 from core.submissions.tables import ProviderCredential
 from core.views import Credentials
 
@@ -37,7 +38,9 @@ class DbCredentialStore:
             ProviderCredential.updated_at: now,
         }
         updated = await ProviderCredential.update(values).where(self._where()).returning(ProviderCredential.id).run()
-        if not updated:
+        if updated:
+            return
+        try:
             await ProviderCredential.insert(
                 ProviderCredential(
                     company=self.company_id,
@@ -47,3 +50,8 @@ class DbCredentialStore:
                     expires_at=credentials.expires_at,
                 )
             ).run()
+        except Exception as exc:
+            if not is_unique_violation(exc):
+                raise
+            # Another worker stored credentials first; the newest must win, as with a rotation.
+            await ProviderCredential.update(values).where(self._where()).run()

@@ -7,6 +7,7 @@ through the simulator's OAuth flow (the simulator approves every authorisation).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -19,6 +20,7 @@ from plugins.anaf.simulator.server import SimulatorServer
 
 __all__ = ["start_sandbox", "ensure_sandbox_credentials", "SANDBOX_CLIENT"]
 
+_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
 SANDBOX_CLIENT = {"client_id": "storno-sandbox", "client_secret": "storno-sandbox-secret", "redirect_uri": "http://127.0.0.1/plugins/anaf/callback"}
 
 
@@ -51,8 +53,13 @@ async def ensure_sandbox_credentials(context: ProviderContext) -> None:
     simulator's OAuth authorize (auto-approved) and token exchange. Elsewhere does nothing."""
     if str(context.settings.get("sandbox", "")).lower() != "true" or context.credentials is None:
         return
-    if await context.credentials.load() is not None:
-        return
+    key = (id(asyncio.get_running_loop()), context.company.id)
+    async with _LOCKS.setdefault(key, asyncio.Lock()):  # one authorisation per company and event loop
+        if await context.credentials.load() is None:
+            await _authorise(context)
+
+
+async def _authorise(context: ProviderContext) -> None:
     from plugins.anaf.transport import AnafTransport
 
     async with AnafTransport(AnafSettings.from_mapping(context.settings), context.credentials) as transport:
