@@ -103,7 +103,7 @@ async def record_payment(service: InvoiceService, company_id: str, invoice_id: s
         )
         await Payment.insert(row).run()
         await _recompute(invoice_id)
-        await service._event(invoice_id, invoice["status"], invoice["status"], "payment_recorded", actor, paymentId=row.id, amount=str(from_minor(amount)), paymentMethod=row.payment_method)
+        await service.record_event(invoice_id, invoice["status"], invoice["status"], "payment_recorded", actor, paymentId=row.id, amount=str(from_minor(amount)), paymentMethod=row.payment_method)
     return await Payment.select().where(Payment.id == row.id).first().run()
 
 
@@ -116,7 +116,7 @@ async def delete_payment(service: InvoiceService, company_id: str, invoice_id: s
             raise NotFound("Payment not found.")
         await Payment.delete().where(Payment.id == payment_id).run()
         await _recompute(invoice_id)
-        await service._event(invoice_id, invoice["status"], invoice["status"], "payment_deleted", actor, paymentId=payment_id, amount=str(from_minor(row["amount"])))
+        await service.record_event(invoice_id, invoice["status"], invoice["status"], "payment_deleted", actor, paymentId=payment_id, amount=str(from_minor(row["amount"])))
 
 
 async def settle(service: InvoiceService, company_id: str, invoice_id: str, *, actor: str | None, method: str = DEFAULT_METHOD) -> None:

@@ -281,7 +281,7 @@ class InvoiceService:
         async with write_transaction():
             await Invoice.insert(row).run()
             await InvoiceLine.insert(*line_rows(invoice_id, data.lines, totals)).run()
-            await self._event(invoice_id, None, "draft", "created", actor)
+            await self.record_event(invoice_id, None, "draft", "created", actor)
         return await self.get(company_id, invoice_id), True
 
     async def update(self, company_id: str, invoice_id: str, data: InvoiceIn, *, actor: str | None) -> dict[str, Any]:
@@ -298,7 +298,7 @@ class InvoiceService:
             await Invoice.update({getattr(Invoice, k): v for k, v in fields.items()} | {Invoice.updated_at: _now()}).where(Invoice.id == invoice_id).run()
             await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).run()
             await InvoiceLine.insert(*line_rows(invoice_id, data.lines, totals)).run()
-            await self._event(invoice_id, "draft", "draft", "updated", actor)
+            await self.record_event(invoice_id, "draft", "draft", "updated", actor)
         return await self.get(company_id, invoice_id)
 
     async def _draft_fields(self, company_id: str, data: InvoiceIn) -> tuple[dict[str, Any], Totals]:
@@ -398,7 +398,7 @@ class InvoiceService:
             await Invoice.update(
                 {Invoice.status: "cancelled", Invoice.cancelled_at: now, Invoice.cancellation_reason: reason, Invoice.updated_at: now}
             ).where(Invoice.id == invoice_id).run()
-            await self._event(invoice_id, row["status"], "cancelled", "cancelled", actor, reason=reason, cancelledFromStatus=row["status"])
+            await self.record_event(invoice_id, row["status"], "cancelled", "cancelled", actor, reason=reason, cancelledFromStatus=row["status"])
         return await self.get(company_id, invoice_id)
 
     async def restore(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
@@ -409,7 +409,7 @@ class InvoiceService:
             await Invoice.update(
                 {Invoice.status: result, Invoice.cancelled_at: None, Invoice.cancellation_reason: None, Invoice.updated_at: _now()}
             ).where(Invoice.id == invoice_id).run()
-            await self._event(invoice_id, "cancelled", result, "restored", actor)
+            await self.record_event(invoice_id, "cancelled", result, "restored", actor)
         return await self.get(company_id, invoice_id)
 
     # --- issuing ------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ class InvoiceService:
         states.check("issue", draft["status"])
         if not draft.get("buyer_snapshot"):
             raise ValidationFailed("The invoice has no buyer.", _failure("business", NO_BUYER, "BR-07"))
-        series_id = await self._series_for(company_id, draft)
+        series_id = await self.series_for(company_id, draft)
         async with write_transaction():
             current = await self.get_for_update(company_id, invoice_id)
             states.check("issue", current["status"])
@@ -434,7 +434,7 @@ class InvoiceService:
         emit("invoice.issued", company_id, invoice_event_data(issued))
         return issued
 
-    async def _series_for(self, company_id: str, draft: dict[str, Any]) -> str:
+    async def series_for(self, company_id: str, draft: dict[str, Any]) -> str:
         """The draft's series, else the default one of its type (credit notes fall back to invoices).
 
         Raises :class:`core.errors.Unprocessable` (``no_series``) when there is none (objects.md §6).
@@ -499,11 +499,11 @@ class InvoiceService:
             company_id=company_id, invoice_id=invoice_id, kind="xml", filename=artefact.filename,
             media_type=artefact.media_type, content=artefact.content, dialect=artefact.dialect,
         )
-        await self._event(invoice_id, "draft", result, event_action, actor, number=number, **event_metadata)
+        await self.record_event(invoice_id, "draft", result, event_action, actor, number=number, **event_metadata)
         if draft.get("parent"):
             parent = await Invoice.select(Invoice.status).where(Invoice.id == draft["parent"]).first().run()
             await Invoice.update({Invoice.status: "refunded", Invoice.updated_at: now}).where(Invoice.id == draft["parent"]).run()
-            await self._event(draft["parent"], parent["status"], "refunded", parent_action, actor, refundNumber=number, refundId=invoice_id)
+            await self.record_event(draft["parent"], parent["status"], "refunded", parent_action, actor, refundNumber=number, refundId=invoice_id)
         return number
 
     async def validate(self, company_id: str, invoice_id: str) -> dict[str, Any]:
@@ -547,9 +547,11 @@ class InvoiceService:
         values[Invoice.updated_at] = dt.datetime.now(dt.timezone.utc)
         await Invoice.update(values).where(Invoice.id == invoice_id).run()
         meta = {k: v for k, v in fields.items() if k in ("anaf_upload_id", "anaf_download_id", "anaf_error_message")}
-        await self._event(invoice_id, row["status"], result, _EVENT_ACTIONS[action], actor, **meta)
+        await self.record_event(invoice_id, row["status"], result, _EVENT_ACTIONS[action], actor, **meta)
 
-    async def _event(self, invoice_id: str, previous: str | None, new: str | None, action: str, actor: str | None, **metadata: Any) -> None:
+    async def record_event(self, invoice_id: str, previous: str | None, new: str | None, action: str, actor: str | None, **metadata: Any) -> None:
+        """Append a document event. The service is the only writer of ``document_events``; the
+        storno and payment modules of this package call it inside their own transactions."""
         await DocumentEvent.insert(
             DocumentEvent(invoice=invoice_id, previous_status=previous, new_status=new, action=action, metadata=metadata, created_by=actor)
         ).run()

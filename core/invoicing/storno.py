@@ -97,7 +97,7 @@ async def _insert_draft(service: InvoiceService, company_id: str, source: dict[s
             for line in lines
         ]
     ).run()
-    await service._event(storno_id, None, "draft", "created", actor, stornoOf=source["id"], stornoOfNumber=source["number"])
+    await service.record_event(storno_id, None, "draft", "created", actor, stornoOf=source["id"], stornoOfNumber=source["number"])
     return storno_id
 
 
@@ -120,7 +120,7 @@ async def storno(service: InvoiceService, company_id: str, invoice_id: str, *, a
     """
     source = await service.get(company_id, invoice_id)
     await check_stornable(source)
-    series_id = await service._series_for(company_id, source)
+    series_id = await service.series_for(company_id, source)
     async with write_transaction():
         source = await service.get_for_update(company_id, invoice_id)
         await check_stornable(source)
