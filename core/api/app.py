@@ -133,17 +133,15 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.masterdata.controllers import ROUTES as masterdata_routes
     from core.submissions.controllers import ROUTES as submission_routes
     from core.documents.controllers import ROUTES as pdf_routes
-    from core.documents.controllers import ROUTES as pdf_routes
     from core.proformas.controllers import ROUTES as proforma_routes
     from core.delivery_notes.controllers import ROUTES as delivery_note_routes
     from core.einvoice.controllers import ROUTES as einvoice_routes
     from core.masterdata.reference import ROUTES as reference_routes
 
-    route_handlers: list[Any] = [health, *auth_routes, *masterdata_routes, *series_routes, *invoice_routes, *submission_routes]
-    route_handlers += [*pdf_routes]
-    route_handlers += [*pdf_routes]
-    route_handlers += [*proforma_routes, *delivery_note_routes]
-    route_handlers += [*einvoice_routes, *reference_routes]
+    route_handlers: list[Any] = [
+        health, *auth_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
+        *pdf_routes, *proforma_routes, *delivery_note_routes, *einvoice_routes,
+    ]
     if registry is not None:
         providers.activate(registry)
     with contextlib.suppress(Exception):  # plugin routes need an active registry (set at start)

@@ -35,7 +35,9 @@ def engine() -> Engine:
 
 def _build(settings: Settings) -> Engine:
     if settings.is_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url})
+        # Prepared statements must not settle on a generic plan: it ignores the search and
+        # filter indexes of the invoice list (seconds instead of milliseconds at 100 000 rows).
+        return PostgresEngine(config={"dsn": settings.database_url, "server_settings": {"plan_cache_mode": "force_custom_plan"}})
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(path) as conn:  # WAL is a property of the file: set it once
