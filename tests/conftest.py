@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,15 +50,55 @@ def _admin(url: str, sql: str) -> None:
     asyncio.run(run())
 
 
+def _migrate(url: str, data_dir: Path) -> None:
+    from core.db import engine as db
+    from core.settings import load_settings
+
+    async def run() -> None:
+        await db.connect(load_settings({"STORNO_DATA_DIR": str(data_dir), "STORNO_DATABASE_URL": url}), pool=False)
+        try:
+            await db.migrate()
+        finally:
+            await db.disconnect()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Databases migrated once per session, copied for each test (migrating every test's
+    database would dominate the suite's time on PostgreSQL)."""
+    work = tmp_path_factory.mktemp("templates")
+    sqlite_path = work / "template.sqlite"
+    _migrate(f"sqlite:///{sqlite_path}", work)
+    with sqlite3.connect(sqlite_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    templates = {"sqlite": str(sqlite_path)}
+    if PG_URL:
+        name = f"storno_template_{uuid.uuid4().hex[:12]}"
+        base, _, _ = PG_URL.rpartition("/")
+        _admin(PG_URL, f'CREATE DATABASE "{name}"')
+        _migrate(f"{base}/{name}", work)
+        templates["postgres"] = name
+    try:
+        yield templates
+    finally:
+        if PG_URL:
+            _admin(PG_URL, f'DROP DATABASE IF EXISTS "{templates["postgres"]}" WITH (FORCE)')
+
+
 @pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict[str, str]) -> Iterator[str]:
+    """A fresh database with every migration applied: a copy of the migrated SQLite file, or a new
+    PostgreSQL database made from the migrated template and dropped afterwards."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'storno.sqlite'}"
+        path = tmp_path / "storno.sqlite"
+        shutil.copyfile(migrated_templates["sqlite"], path)
+        yield f"sqlite:///{path}"
         return
     name = f"storno_test_{uuid.uuid4().hex[:12]}"
     base, _, _ = PG_URL.rpartition("/")
-    _admin(PG_URL, f'CREATE DATABASE "{name}"')
+    _admin(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{migrated_templates["postgres"]}"')
     try:
         yield f"{base}/{name}"
     finally:
