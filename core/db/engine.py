@@ -61,7 +61,7 @@ async def connect(settings: Settings, *, pool: bool = True) -> Engine:
 async def disconnect() -> None:
     """Close the PostgreSQL pool, if any."""
     global _engine
-    if isinstance(_engine, PostgresEngine):
+    if isinstance(_engine, PostgresEngine) and _engine.pool is not None:
         await _engine.close_connection_pool()
     _engine = None
 
