@@ -15,42 +15,11 @@ import msgspec
 from core.documents.store import DocumentStore
 from core.ids import new_id
 from core.invoicing.tables import DocumentEvent, Invoice, InvoiceLine
-from core.masterdata.tables import Supplier
+from core.masterdata.service import supplier_for_seller, tax_id_of
 from core.money import to_minor, to_scaled
 from core.views import ParsedDocument
 
 __all__ = ["import_incoming"]
-
-
-def _cif(vat_or_id: str | None) -> str | None:
-    if not vat_or_id:
-        return None
-    text = vat_or_id.strip().upper()
-    return text[2:] if text[:2].isalpha() and text[2:].isdigit() else text
-
-
-async def _supplier(company_id: str, parsed: ParsedDocument) -> str:
-    seller = parsed.document.seller
-    cif = _cif(seller.vat_identifier or seller.tax_registration_id or (seller.legal_registration_id.value if seller.legal_registration_id else None))
-    if cif:
-        found = await Supplier.select(Supplier.id).where((Supplier.company == company_id) & (Supplier.cif == cif)).first().run()
-        if found:
-            return found["id"]
-    row = Supplier(
-        company=company_id,
-        name=seller.name,
-        cif=cif,
-        vat_code=seller.vat_identifier,
-        is_vat_payer=bool(seller.vat_identifier),
-        registration_number=seller.legal_registration_id.value if seller.legal_registration_id else None,
-        address=seller.address.line1 or "",
-        city=seller.address.city or "",
-        county=seller.address.subdivision or "",
-        country=seller.address.country_code,
-        email=seller.contact.email if seller.contact else None,
-    )
-    await Supplier.insert(row).run()
-    return row.id
 
 
 async def import_incoming(
@@ -70,7 +39,7 @@ async def import_incoming(
     """
     doc = parsed.document
     invoice_id = new_id()
-    supplier_id = await _supplier(company_id, parsed)
+    supplier_id = await supplier_for_seller(company_id, doc.seller)
     vat_total = doc.totals.vat_total or Decimal("0")
     now = dt.datetime.now(dt.timezone.utc)
     await Invoice.insert(
@@ -82,9 +51,9 @@ async def import_incoming(
             status="synced",
             number=doc.invoice_number,
             supplier=supplier_id,
-            sender_cif=_cif(doc.seller.vat_identifier or doc.seller.tax_registration_id),
+            sender_cif=tax_id_of(doc.seller.vat_identifier or doc.seller.tax_registration_id),
             sender_name=doc.seller.name,
-            receiver_cif=_cif(doc.buyer.vat_identifier or (doc.buyer.legal_registration_id.value if doc.buyer.legal_registration_id else None)),
+            receiver_cif=tax_id_of(doc.buyer.vat_identifier or (doc.buyer.legal_registration_id.value if doc.buyer.legal_registration_id else None)),
             receiver_name=doc.buyer.name,
             currency=doc.currency_code,
             invoice_type_code="standard",

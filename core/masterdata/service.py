@@ -25,6 +25,7 @@ from core.invoicing.tables import Invoice
 from core.masterdata import registry
 from core.masterdata.schemas import ClientIn, ClientPatch, client_json, supplier_json
 from core.masterdata.tables import Client, Supplier
+from core.model import Party
 
 __all__ = [
     "create_client",
@@ -356,3 +357,37 @@ async def get_supplier(ctx: CompanyContext, supplier_id: str) -> dict[str, Any]:
     where = (Invoice.supplier == supplier_id) & (Invoice.company == ctx.company_id)
     count = await Invoice.count().where(where & Invoice.deleted_at.is_null())
     return {"supplier": supplier_json(row), "invoiceHistory": await _history(where), "invoiceCount": count}
+
+
+def tax_id_of(vat_or_id: str | None) -> str | None:
+    """The tax id without a two-letter country prefix (``RO123`` -> ``123``); other ids unchanged."""
+    if not vat_or_id:
+        return None
+    text = vat_or_id.strip().upper()
+    return text[2:] if text[:2].isalpha() and text[2:].isdigit() else text
+
+
+async def supplier_for_seller(company_id: str, seller: Party) -> str:
+    """The id of the supplier matching an incoming document's seller (BG-4) by tax id, created
+    from the seller's data when the company has none yet (objects.md §3.3-style supplier, source
+    ``efactura``). Runs in the caller's transaction."""
+    cif = tax_id_of(seller.vat_identifier or seller.tax_registration_id or (seller.legal_registration_id.value if seller.legal_registration_id else None))
+    if cif:
+        found = await Supplier.select(Supplier.id).where((Supplier.company == company_id) & (Supplier.cif == cif)).first().run()
+        if found:
+            return found["id"]
+    row = Supplier(
+        company=company_id,
+        name=seller.name,
+        cif=cif,
+        vat_code=seller.vat_identifier,
+        is_vat_payer=bool(seller.vat_identifier),
+        registration_number=seller.legal_registration_id.value if seller.legal_registration_id else None,
+        address=seller.address.line1 or "",
+        city=seller.address.city or "",
+        county=seller.address.subdivision or "",
+        country=seller.address.country_code,
+        email=seller.contact.email if seller.contact else None,
+    )
+    await Supplier.insert(row).run()
+    return row.id
