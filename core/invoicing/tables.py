@@ -93,12 +93,14 @@ class Invoice(Table, tablename="invoices"):
     deleted_at = Stamp(null=True, default=None)
 
 
-class InvoiceLine(Table, tablename="invoice_lines"):
-    """A document line (BG-25). ``line_total`` is the net amount (BT-131); ``discount`` an absolute
-    line allowance (BG-27) in the document currency."""
+class LineColumns:
+    """The columns of a document line (BG-25), shared by invoices, proformas and delivery notes.
+
+    ``line_total`` is the net amount (BT-131); ``discount`` an absolute line allowance (BG-27) in
+    the document currency. Each line table adds the foreign key to its document.
+    """
 
     id = IdColumn(primary_key=True, default=new_id)
-    invoice = ForeignKey(Invoice)
     position = Integer()
     description = Varchar(length=500)
     quantity = Scaled()
@@ -114,6 +116,12 @@ class InvoiceLine(Table, tablename="invoice_lines"):
     product = ForeignKey(Product, null=True, default=None)
     product_code = Varchar(length=50, null=True, default=None)
     line_note = Varchar(length=500, null=True, default=None)
+
+
+class InvoiceLine(LineColumns, Table, tablename="invoice_lines"):
+    """An invoice or credit-note line (columns: :class:`LineColumns`)."""
+
+    invoice = ForeignKey(Invoice)
 
 
 class DocumentEvent(Table, tablename="document_events"):

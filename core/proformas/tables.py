@@ -6,14 +6,14 @@ Amounts are integers in minor units (:class:`Amount`); quantities and prices at 
 
 from __future__ import annotations
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Varchar
+from piccolo.columns import Date, ForeignKey, Text, Varchar
 from piccolo.table import Table
 
 from core.auth.tables import Company
 from core.db.columns import Amount, IdColumn, Scaled, Stamp
 from core.ids import new_id
-from core.invoicing.tables import DocumentSeries, Invoice
-from core.masterdata.tables import Client, Product
+from core.invoicing.tables import DocumentSeries, Invoice, LineColumns
+from core.masterdata.tables import Client
 
 
 class ProformaInvoice(Table, tablename="proforma_invoices"):
@@ -59,23 +59,7 @@ class ProformaInvoice(Table, tablename="proforma_invoices"):
     deleted_at = Stamp(null=True, default=None)
 
 
-class ProformaLine(Table, tablename="proforma_lines"):
-    """A proforma line; same columns and meaning as :class:`core.invoicing.tables.InvoiceLine`."""
+class ProformaLine(LineColumns, Table, tablename="proforma_lines"):
+    """A proforma line (columns: :class:`core.invoicing.tables.LineColumns`)."""
 
-    id = IdColumn(primary_key=True, default=new_id)
     proforma = ForeignKey(ProformaInvoice)
-    position = Integer()
-    description = Varchar(length=500)
-    quantity = Scaled()
-    unit_of_measure = Varchar(length=20, default="buc")
-    unit_code = Varchar(length=3, default="H87")
-    unit_price = Scaled()
-    vat_rate = Amount(default=2100)
-    vat_category_code = Varchar(length=3, default="S")
-    vat_exemption_reason = Varchar(length=255, null=True, default=None)
-    vat_amount = Amount(default=0)
-    line_total = Amount(default=0)
-    discount = Amount(default=0)
-    product = ForeignKey(Product, null=True, default=None)
-    product_code = Varchar(length=50, null=True, default=None)
-    line_note = Varchar(length=500, null=True, default=None)
