@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.api import json as j
-from core.auth.context import CompanyContext
 from core.delivery_notes.schemas import DeliveryNoteIn, FromProforma, delivery_note_json
 from core.delivery_notes.service import DeliveryNoteService
 from core.invoicing.schemas import invoice_json
@@ -18,7 +16,6 @@ from core.proformas.schemas import BulkIds
 
 __all__ = ["DeliveryNoteController", "ROUTES"]
 
-Ctx = NamedDependency[CompanyContext]
 NoteId = Annotated[str, PathParameter(description="Delivery note id (UUID).")]
 Status = Literal["draft", "issued", "converted", "cancelled"]
 
@@ -46,13 +43,13 @@ class DeliveryNoteController(Controller):
         self,
         request: Request,
         ctx: Ctx,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        page: Page = 1,
+        limit: Limit = 20,
         search: Annotated[str | None, QueryParameter(description="Number or client name.")] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
-        client_id: Annotated[str | None, QueryParameter(name="clientId")] = None,
-        date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
-        date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        client_id: ClientId = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
     ) -> dict[str, Any]:
         """Paginated delivery notes ``{data,total,page,limit,pages}``; ``from``/``to`` on the issue date."""
         rows, total = await _service(request).list(

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from core.auth.context import CompanyContext
+from core.api.params import Ctx
 from core.auth.tables import Company
 from core.documents import pdf, pdf_config
 from core.documents.pdf_config import PdfTemplateConfigIn
@@ -24,7 +23,6 @@ from core.errors import NotFound
 
 __all__ = ["ROUTES", "InvoicePdfController", "PdfTemplateConfigController"]
 
-Ctx = NamedDependency[CompanyContext]
 Language = Literal["ro", "en", "de", "fr"]
 
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
-from core.auth.context import CompanyContext
+from core.api.params import Ctx
 from core.einvoice import service
 from core.einvoice.service import EInvoiceConfigIn
 
 __all__ = ["ROUTES"]
 
-Ctx = NamedDependency[CompanyContext]
 CompanyId = Annotated[str, PathParameter(description="Company id (UUID); must be the request's company.")]
 Provider = Annotated[str, PathParameter(description="Provider code, e.g. anaf.")]
 

@@ -7,18 +7,16 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.api import json as j
-from core.auth.context import CompanyContext
 from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json, refund_json
 from core.invoicing import bulk
 from core.invoicing.payments import PaymentIn, delete_payment, list_payments, payment_json, record_payment
 from core.invoicing.storno import storno
 from core.invoicing.service import InvoiceService
 
-Ctx = NamedDependency[CompanyContext]
 InvoiceId = Annotated[str, PathParameter(description="Invoice id (UUID).")]
 
 __all__ = ["InvoiceController", "ROUTES"]
@@ -43,15 +41,15 @@ class InvoiceController(Controller):
         self,
         request: Request,
         ctx: Ctx,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        page: Page = 1,
+        limit: Limit = 20,
         search: Annotated[str | None, QueryParameter(description="Number, names or CIFs.")] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
         direction: Annotated[Literal["outgoing", "incoming"] | None, QueryParameter()] = None,
         type_: Annotated[Literal["invoice", "credit_note"] | None, QueryParameter(name="type")] = None,
-        client_id: Annotated[str | None, QueryParameter(name="clientId")] = None,
-        date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
-        date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        client_id: ClientId = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
         date_from_alias: Annotated[dt.date | None, QueryParameter(name="dateFrom")] = None,
         date_to_alias: Annotated[dt.date | None, QueryParameter(name="dateTo")] = None,
         sort: Annotated[Sort, QueryParameter()] = "issueDate",

@@ -10,18 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from core.auth.context import CompanyContext
+from core.api.params import Ctx, Limit, Page
 from core.masterdata import catalogue, service
 from core.masterdata.schemas import ClientIn, ClientPatch, ProductIn, ProductPatch, VatRateIn, VatRatePatch
 
 __all__ = ["ROUTES"]
 
-Ctx = NamedDependency[CompanyContext]
-Page = Annotated[int, QueryParameter(ge=1, description="1-based page number.")]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Rows per page (at most 100).")]
 Search = Annotated[str | None, QueryParameter(description="Text to look for.")]
 Id = Annotated[str, PathParameter(description="Resource id (UUID).")]
 

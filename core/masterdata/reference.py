@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get
-from litestar.di import NamedDependency
 
+from core.api.params import Ctx
 from core.auth.context import CompanyContext
 from core.masterdata import catalogue
 from core.invoicing.service import DEFAULT_PAYMENT_DAYS
 
 __all__ = ["VAT_CATEGORY_CODES", "vat_category_codes", "invoice_defaults", "ROUTES"]
 
-Ctx = NamedDependency[CompanyContext]
 
 #: UNTDID 5305 codes of the EN 16931 code list (``code``, Romanian label, English label).
 VAT_CATEGORY_CODES: tuple[tuple[str, str, str], ...] = (

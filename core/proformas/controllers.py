@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.api import json as j
-from core.auth.context import CompanyContext
 from core.invoicing.schemas import invoice_json
 from core.proformas.schemas import BulkIds, ProformaIn, proforma_json
 from core.proformas.service import ProformaService
 
 __all__ = ["ProformaController", "ROUTES"]
 
-Ctx = NamedDependency[CompanyContext]
 ProformaId = Annotated[str, PathParameter(description="Proforma id (UUID).")]
 Status = Literal["draft", "sent", "accepted", "rejected", "converted", "cancelled", "expired"]
 
@@ -41,13 +38,13 @@ class ProformaController(Controller):
         self,
         request: Request,
         ctx: Ctx,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        page: Page = 1,
+        limit: Limit = 20,
         search: Annotated[str | None, QueryParameter(description="Number or client name.")] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
-        client_id: Annotated[str | None, QueryParameter(name="clientId")] = None,
-        date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
-        date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        client_id: ClientId = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
     ) -> dict[str, Any]:
         """Paginated proformas ``{data,total,page,limit,pages}``; ``from``/``to`` on the issue date."""
         rows, total = await _service(request).list(

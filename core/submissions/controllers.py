@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from core.api.params import Ctx, Limit, Page
 from core.api import json as j
-from core.auth.context import CompanyContext
 from core.errors import NotFound
 from core.invoicing.schemas import invoice_json
 from core.submissions.service import submission_json
 from core.submissions.tables import EfacturaMessage, SyncState
 
-Ctx = NamedDependency[CompanyContext]
 InvoiceId = Annotated[str, PathParameter(description="Invoice id (UUID).")]
 
 __all__ = ["ROUTES"]
@@ -89,8 +87,8 @@ class MessageController(Controller):
     async def list_messages(
         self,
         ctx: Ctx,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        page: Page = 1,
+        limit: Limit = 20,
         message_type: Annotated[str | None, QueryParameter(name="messageType")] = None,
         status: Annotated[str | None, QueryParameter()] = None,
     ) -> dict[str, Any]:
