@@ -200,9 +200,12 @@ async def test_hook_storno_fetch_incoming(active, sandbox, artifacts_dir):
     assert batch.messages and all(m.kind == "invoice_received" and m.payload for m in batch.messages)
 
 
-async def test_hook_storno_lookup_company(active):
-    # The ANAF registry client is tested in tests/plugins/anaf; here: routing by country.
-    assert await providers.lookup_company("XX", "123") is None
+async def test_hook_storno_lookup_company(active, sandbox):
+    sim, settings = sandbox
+    record = await providers.lookup_company("RO", "RO18547290", settings)
+    assert record is not None and record.cif == "18547290" and record.name == "Demo Appliance SRL"
+    assert await providers.lookup_company("RO", "1", settings) is None
+    assert await providers.lookup_company("XX", "123") is None  # no provider serves that country
 
 
 def test_every_hook_has_a_test():

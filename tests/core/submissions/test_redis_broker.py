@@ -27,4 +27,5 @@ def test_submission_through_redis_broker(settings, registry):
         while time.monotonic() < deadline and app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] != "validated":
             time.sleep(0.3)
         assert app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] == "validated"
-        assert redis.Redis.from_url(REDIS_URL).exists("dramatiq:default") in (0, 1)  # the queue lives in Redis
+        keys = {k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("dramatiq:*")}
+        assert "dramatiq:__heartbeats__" in keys, keys  # the workers consumed through Redis
