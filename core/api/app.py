@@ -142,9 +142,8 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         health, *auth_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *einvoice_routes,
     ]
-    if registry is not None:
+    if registry is not None:  # plugin routes are known only once the plugins are loaded
         providers.activate(registry)
-    with contextlib.suppress(Exception):  # plugin routes need an active registry (set at start)
         for code, handlers in providers.route_handlers():
             route_handlers.append(Router(path=f"/plugins/{code}", route_handlers=handlers))
 
