@@ -15,6 +15,9 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_PLUGINS`` | empty: every installed plugin | comma-separated allow-list of provider codes |
 | ``STORNO_TRACE_PLUGINS`` | ``false`` | log every provider hook call |
 | ``STORNO_MAX_BODY_BYTES`` | ``10485760`` | request body limit (bytes) |
+| ``STORNO_SMTP_URL`` / ``STORNO_SMTP_URL_FILE`` | empty: mail stays in the outbox directory | ``smtp://user:pass@host:587`` (STARTTLS) or ``smtps://…:465`` |
+| ``STORNO_MAIL_FROM`` | ``storno@localhost`` | sender address of the appliance's e-mail |
+| ``STORNO_PUBLIC_URL`` | ``http://localhost:8000`` | base of the links put in e-mails (confirmation, reset, invitations) |
 | ``STORNO_ANAF_*`` | ANAF production hosts | see :mod:`plugins.anaf.settings` |
 """
 
@@ -46,6 +49,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trace_plugins: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     sandbox: bool = False
+    smtp_url: str = ""
+    mail_from: str = "storno@localhost"
+    public_url: str = "http://localhost:8000"
     provider_settings: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
 
     @property
@@ -131,6 +137,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "plugins_allow": tuple(p.strip() for p in env.get("STORNO_PLUGINS", "").split(",") if p.strip()),
         "trace_plugins": _flag(env.get("STORNO_TRACE_PLUGINS")),
         "max_body_bytes": max_body,
+        "smtp_url": _secret(env, "STORNO_SMTP_URL") or "",
+        "mail_from": env.get("STORNO_MAIL_FROM", "").strip() or "storno@localhost",
+        "public_url": (env.get("STORNO_PUBLIC_URL", "").strip() or "http://localhost:8000").rstrip("/"),
         "provider_settings": providers,
     }
     values.update(overrides)

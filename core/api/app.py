@@ -21,6 +21,8 @@ from core.api.errors import exception_handlers
 from core.db import engine as db
 from core.documents.store import DocumentStore
 from core.invoicing.service import InvoiceService
+from core.mail.outbox import deliver_pending
+from core.mail.tables import OutgoingMail
 from core.plugins import PluginRegistry, load_plugins
 from core.settings import Settings
 from core.submissions.service import SubmissionService
@@ -63,14 +65,20 @@ class Services:
             SyncState.due_at.is_not_null() & (SyncState.due_at <= now) & (SyncState.status != "running")
         ).run()
         items += [("sync.company", (s["company"], s["provider"])) for s in syncs]
+        if self.settings.smtp_url and await OutgoingMail.exists().where(OutgoingMail.status == "pending"):
+            items.append(("mail.deliver", ()))
         return items
+
+    async def deliver_mail(self) -> None:
+        """Job ``mail.deliver``: send the outbox's pending messages over SMTP."""
+        await deliver_pending(self.settings)
 
     def make_runtime(self, loop: asyncio.AbstractEventLoop) -> Runtime:
         """The job runtime bound to ``loop`` and the configured broker."""
         self.runtime = Runtime(
             make_broker(self.settings.broker_url),
             loop,
-            {"submission.step": self.submissions.step, "sync.company": self.sync.run},
+            {"submission.step": self.submissions.step, "sync.company": self.sync.run, "mail.deliver": self.deliver_mail},
             self.due,
         )
         return self.runtime

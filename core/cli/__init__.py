@@ -12,7 +12,7 @@ import importlib
 import sys
 
 #: Modules of this package that define sub-commands, in help order.
-COMMANDS = ("serve", "worker", "scheduler", "migrate", "demo", "validate", "convert", "artifacts", "plugins", "license")
+COMMANDS = ("serve", "worker", "scheduler", "migrate", "demo", "validate", "convert", "artifacts", "plugins", "license", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from core.audit.tables import AuditEntry
 from core.auth.tables import Company, Membership, Organisation, RefreshToken, User
 from core.documents.tables import PdfTemplateConfig, StoredDocument
 from core.einvoice.tables import EInvoiceConfig
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine, Payment
+from core.mail.tables import OutgoingMail
 from core.masterdata.tables import Client, Product, Supplier, VatRate
 from core.proformas.tables import ProformaInvoice, ProformaLine
 from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
@@ -34,4 +36,6 @@ TABLES = [
     StoredDocument,
     PdfTemplateConfig,
     EInvoiceConfig,
+    AuditEntry,
+    OutgoingMail,
 ]
