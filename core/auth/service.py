@@ -149,6 +149,17 @@ async def login(settings: Settings, email: str, password: str) -> dict[str, str]
     if security.needs_rehash(user["password_hash"]):
         rehashed = await asyncio.to_thread(security.hash_password, password)
         await User.update({User.password_hash: rehashed}).where(User.id == user["id"])
+    return await complete_login(settings, user, method="password")
+
+
+async def complete_login(settings: Settings, user: dict[str, Any], *, method: str) -> dict[str, Any]:
+    """What every primary login (``method``: ``password``, ``google``…) ends with, once the user
+    is authenticated and their account checked: ``{token, refresh_token}`` for the default
+    membership's organisation (objects.md §8.1, §8.4).
+
+    The single place where a second factor is demanded (objects.md §8.2) and where the login is
+    audited, so no login path can skip either.
+    """
     membership = await _default_membership(await _memberships(user["id"]))
     return await _tokens(settings, user, membership["org_id"] if membership else None)
 
