@@ -18,6 +18,7 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_SMTP_URL`` / ``STORNO_SMTP_URL_FILE`` | empty: mail stays in the outbox directory | ``smtp://user:pass@host:587`` (STARTTLS) or ``smtps://…:465`` |
 | ``STORNO_MAIL_FROM`` | ``storno@localhost`` | sender address of the appliance's e-mail |
 | ``STORNO_PUBLIC_URL`` | ``http://localhost:8000`` | base of the links put in e-mails (confirmation, reset, invitations) |
+| ``STORNO_VIES_URL`` | the EC's VIES REST ``check-vat-number`` | EU VAT number checks (``GET /api/v1/clients/vies-lookup``) |
 | ``STORNO_ANAF_*`` | ANAF production hosts | see :mod:`plugins.anaf.settings` |
 """
 
@@ -34,6 +35,9 @@ from core.errors import ConfigurationError
 
 __all__ = ["Settings", "load_settings"]
 
+#: The European Commission's VIES REST service (``POST`` ``{"countryCode", "vatNumber"}``).
+VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The appliance's settings (see the module docstring for each variable)."""
@@ -49,6 +53,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trace_plugins: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     sandbox: bool = False
+    vies_url: str = VIES_URL
     smtp_url: str = ""
     mail_from: str = "storno@localhost"
     public_url: str = "http://localhost:8000"
@@ -137,6 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "plugins_allow": tuple(p.strip() for p in env.get("STORNO_PLUGINS", "").split(",") if p.strip()),
         "trace_plugins": _flag(env.get("STORNO_TRACE_PLUGINS")),
         "max_body_bytes": max_body,
+        "vies_url": env.get("STORNO_VIES_URL", "").strip() or VIES_URL,
         "smtp_url": _secret(env, "STORNO_SMTP_URL") or "",
         "mail_from": env.get("STORNO_MAIL_FROM", "").strip() or "storno@localhost",
         "public_url": (env.get("STORNO_PUBLIC_URL", "").strip() or "http://localhost:8000").rstrip("/"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.audit.tables import AuditEntry
 from core.auth.tables import Company, Membership, Organisation, RefreshToken, User
-from core.documents.tables import PdfTemplateConfig, StoredDocument
+from core.documents.tables import InvoiceAttachment, PdfTemplateConfig, StoredDocument
 from core.einvoice.tables import EInvoiceConfig
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine, Payment
 from core.mail.tables import OutgoingMail
@@ -34,6 +34,7 @@ TABLES = [
     SyncState,
     EfacturaMessage,
     StoredDocument,
+    InvoiceAttachment,
     PdfTemplateConfig,
     EInvoiceConfig,
     AuditEntry,

@@ -49,3 +49,19 @@ class PdfTemplateConfig(Table, tablename="pdf_template_configs"):
     logo = Text(null=True, default=None)
     logo_document = Varchar(length=36, null=True, default=None)
     updated_at = Stamp()
+
+
+class InvoiceAttachment(Table, tablename="invoice_attachments"):
+    """A supporting document uploaded to an invoice (EN 16931 BG-24 "Additional supporting
+    documents"); the bytes are the stored document ``document`` (kind ``attachment``). Owned by
+    :mod:`core.documents.attachments`."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    invoice = ForeignKey(Invoice)
+    document = ForeignKey(StoredDocument)
+    filename = Varchar(length=255)
+    mime_type = Varchar(length=100)
+    description = Text(null=True, default=None)
+    size = Integer()
+    created_at = Stamp()

@@ -85,6 +85,8 @@ class Invoice(Table, tablename="invoices"):
     anaf_status = Varchar(length=30, null=True, default=None)
     anaf_error_message = Text(null=True, default=None)
     synced_at = Stamp(null=True, default=None)
+    signature_valid = Boolean(null=True, default=None)  # last check of the provider's signature (m0010)
+    signature_checked_at = Stamp(null=True, default=None)
     idempotency_key = Varchar(length=100, null=True, default=None)
     idempotency_fingerprint = Varchar(length=64, null=True, default=None)
     issued_at = Stamp(null=True, default=None)

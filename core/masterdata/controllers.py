@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import Ctx, Limit, Page
-from core.masterdata import catalogue, service
+from core.auth.permissions import require
+from core.masterdata import catalogue, lookups, service, suppliers
+from core.masterdata.bulk import BulkIds, BulkResult, each
+from core.masterdata.suppliers import SupplierCreated, SupplierEnvelope, SupplierIn, SupplierPatch
 from core.masterdata.schemas import ClientIn, ClientPatch, ProductIn, ProductPatch, VatRateIn, VatRatePatch
 
 __all__ = ["ROUTES"]
@@ -47,6 +50,28 @@ class ClientController(Controller):
     async def create(self, ctx: Ctx, data: JSONBody[ClientIn]) -> Response[dict[str, Any]]:
         body, status = await service.create_client(ctx, data)
         return Response(body, status_code=status)
+
+    @post("/bulk-delete", status_code=200, summary="Soft-delete 1-100 clients; per-id errors (shape D)")
+    async def bulk_delete(self, ctx: Ctx, data: JSONBody[BulkIds]) -> BulkResult:
+        require(ctx.caller, "client.delete")
+        return await each(data, "client", lambda client_id: service.delete_client(ctx, client_id))
+
+    @get("/anaf-lookup", summary="Look a Romanian CUI up in ANAF's registry without creating a client")
+    async def anaf_lookup(
+        self, request: Request, ctx: Ctx, cui: Annotated[str | None, QueryParameter(description="CUI, RO prefix optional.")] = None
+    ) -> lookups.AnafLookupResult:
+        require(ctx.caller, "client.view")
+        return await lookups.anaf_lookup(cui, request.app.state.services.provider_settings)
+
+    @get("/vies-lookup", summary="Check an EU VAT number with VIES")
+    async def vies_lookup(
+        self,
+        request: Request,
+        ctx: Ctx,
+        vat_code: Annotated[str | None, QueryParameter(name="vatCode", description="VAT number with country prefix, e.g. DE123456789.")] = None,
+    ) -> lookups.ViesResult:
+        require(ctx.caller, "client.view")
+        return await lookups.vies_check(vat_code, request.app.state.settings.vies_url)
 
     @get("/{client_id:str}", summary="Client detail with invoice history")
     async def detail(self, ctx: Ctx, client_id: Id) -> dict[str, Any]:
@@ -128,9 +153,26 @@ class SupplierController(Controller):
     async def index(self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None) -> dict[str, Any]:
         return await service.list_suppliers(ctx, page=page, limit=limit, search=search)
 
+    @post("/", summary="Create a supplier; a known CIF answers 200 with existing: true")
+    async def create(self, ctx: Ctx, data: JSONBody[SupplierIn]) -> Response[SupplierCreated]:
+        body, status = await suppliers.create_supplier(ctx, data)
+        return Response(body, status_code=status)
+
+    @post("/bulk-delete", status_code=200, summary="Soft-delete 1-100 suppliers; per-id errors (shape D)")
+    async def bulk_delete(self, ctx: Ctx, data: JSONBody[BulkIds]) -> BulkResult:
+        return await suppliers.bulk_delete_suppliers(ctx, data)
+
     @get("/{supplier_id:str}", summary="Supplier detail with incoming invoices")
     async def detail(self, ctx: Ctx, supplier_id: Id) -> dict[str, Any]:
         return await service.get_supplier(ctx, supplier_id)
+
+    @patch("/{supplier_id:str}", summary="Update a supplier's contact, address and bank fields")
+    async def update(self, ctx: Ctx, supplier_id: Id, data: JSONBody[SupplierPatch]) -> SupplierEnvelope:
+        return await suppliers.update_supplier(ctx, supplier_id, data)
+
+    @delete("/{supplier_id:str}", summary="Soft-delete a supplier (incoming invoices keep it)")
+    async def remove(self, ctx: Ctx, supplier_id: Id) -> None:
+        await suppliers.delete_supplier(ctx, supplier_id)
 
 
 #: Mounted by the app factory.

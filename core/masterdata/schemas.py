@@ -283,6 +283,10 @@ def supplier_json(row: dict[str, Any]) -> dict[str, Any]:
         "country": row["country"],
         "email": row["email"],
         "bankAccount": row["bank_account"],
+        "postalCode": row.get("postal_code"),
+        "phone": row.get("phone"),
+        "bankName": row.get("bank_name"),
+        "notes": row.get("notes"),
         "source": row["source"],
         "createdAt": j.stamp(row["created_at"]),
     }

@@ -373,8 +373,10 @@ async def supplier_for_seller(company_id: str, seller: Party) -> str:
     ``efactura``). Runs in the caller's transaction."""
     cif = tax_id_of(seller.vat_identifier or seller.tax_registration_id or (seller.legal_registration_id.value if seller.legal_registration_id else None))
     if cif:
-        found = await Supplier.select(Supplier.id).where((Supplier.company == company_id) & (Supplier.cif == cif)).first().run()
+        found = await Supplier.select(Supplier.id, Supplier.deleted_at).where((Supplier.company == company_id) & (Supplier.cif == cif)).first().run()
         if found:
+            if found["deleted_at"] is not None:  # a supplier deleted by hand comes back with its next invoice
+                await Supplier.update({Supplier.deleted_at: None}).where(Supplier.id == found["id"]).run()
             return found["id"]
     row = Supplier(
         company=company_id,

@@ -59,6 +59,10 @@ class Supplier(Table, tablename="suppliers"):
     country = Varchar(length=2, default="RO")
     email = Varchar(length=255, null=True, default=None)
     bank_account = Varchar(length=50, null=True, default=None)
+    postal_code = Varchar(length=20, null=True, default=None)  # from m0010 on
+    phone = Varchar(length=50, null=True, default=None)
+    bank_name = Varchar(length=100, null=True, default=None)
+    notes = Text(null=True, default=None)
     source = Varchar(length=20, default="efactura")
     created_at = Stamp()
     deleted_at = Stamp(null=True, default=None)
