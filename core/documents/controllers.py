@@ -21,7 +21,7 @@ from core.documents import pdf, pdf_config
 from core.documents.pdf_config import PdfTemplateConfigIn
 from core.errors import NotFound
 
-__all__ = ["ROUTES", "InvoicePdfController", "PdfTemplateConfigController"]
+__all__ = ["ROUTES", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
 
 Language = Literal["ro", "en", "de", "fr"]
 
@@ -76,6 +76,60 @@ class InvoicePdfController(Controller):
         return _pdf_response(content, pdf.pdf_filename(view))
 
 
+async def _document_pdf(request: Request, company_id: str, kind: str, row: dict[str, Any], lines: list[dict[str, Any]], language: str | None) -> Response[bytes]:
+    from core.masterdata.tables import Client
+
+    client = await Client.select().where(Client.id == row["client"]).first().run() if row.get("client") else None
+    view = pdf.view_of_document(kind, {**row, "language": language or row.get("language") or "ro"}, lines, await _company(company_id), client)
+    options = await pdf_config.get_options(company_id, request.app.state.services.store)
+    content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=company_id)
+    return _pdf_response(content, pdf.pdf_filename(view))
+
+
+class DeliveryNotePdfController(Controller):
+    """``GET /api/v1/delivery-notes/{id}/pdf``."""
+
+    path = "/api/v1/delivery-notes"
+    tags = ["delivery-notes"]
+
+    @get("/{note_id:str}/pdf", media_type="application/pdf", summary="Render the delivery-note PDF")
+    async def delivery_note_pdf(
+        self,
+        request: Request,
+        ctx: Ctx,
+        note_id: Annotated[str, PathParameter(description="Delivery note id (UUID).")],
+        language: Annotated[Language | None, QueryParameter(description="Language of the print (default ro).")] = None,
+    ) -> Response[bytes]:
+        """The note's PDF (company template, ``Aviz de însoțire a mărfii`` in Romanian), as an attachment; 404 when not the company's."""
+        from core.delivery_notes.service import DeliveryNoteService
+
+        service = DeliveryNoteService(request.app.state.invoices)
+        row = await service.get(ctx.company_id, note_id)
+        return await _document_pdf(request, ctx.company_id, "delivery_note", row, await service.lines(note_id), language)
+
+
+class ProformaPdfController(Controller):
+    """``GET /api/v1/proforma-invoices/{id}/pdf``."""
+
+    path = "/api/v1/proforma-invoices"
+    tags = ["proforma-invoices"]
+
+    @get("/{proforma_id:str}/pdf", media_type="application/pdf", summary="Render the proforma PDF")
+    async def proforma_pdf(
+        self,
+        request: Request,
+        ctx: Ctx,
+        proforma_id: Annotated[str, PathParameter(description="Proforma id (UUID).")],
+        language: Annotated[Language | None, QueryParameter(description="Override the proforma's language.")] = None,
+    ) -> Response[bytes]:
+        """The proforma's PDF in its language (or ``?language=``), as an attachment; 404 when not the company's."""
+        from core.proformas.service import ProformaService
+
+        service = ProformaService(request.app.state.invoices)
+        row = await service.get(ctx.company_id, proforma_id)
+        return await _document_pdf(request, ctx.company_id, "proforma", row, await service.lines(proforma_id), language)
+
+
 class PdfTemplateConfigController(Controller):
     """``/api/v1/pdf-template-config``: the company's PDF layout settings."""
 
@@ -103,4 +157,4 @@ class PdfTemplateConfigController(Controller):
         return _pdf_response(content, "preview.pdf", "inline")
 
 
-ROUTES = [InvoicePdfController, PdfTemplateConfigController]
+ROUTES = [InvoicePdfController, DeliveryNotePdfController, ProformaPdfController, PdfTemplateConfigController]

@@ -22,7 +22,7 @@ from core.errors import NotFound
 from core.model import Invoice as CanonicalInvoice
 from core.money import from_minor
 
-__all__ = ["TEMPLATES", "PdfOptions", "view_from_canonical", "view_from_rows", "render_html", "render_pdf", "pdf_filename"]
+__all__ = ["TEMPLATES", "PdfOptions", "view_from_canonical", "view_from_rows", "view_of_document", "render_html", "render_pdf", "pdf_filename"]
 
 PACKAGED = Path(__file__).parent / "templates"
 
@@ -212,10 +212,35 @@ def render_pdf(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | No
     return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()
 
 
+#: File name prefix per document type (anything else is an invoice).
+_FILE_KINDS = {"credit_note": "credit-note", "proforma": "proforma", "delivery_note": "delivery-note"}
+
+
 def pdf_filename(view: dict[str, Any]) -> str:
     """``<kind>-<number>.pdf`` with characters unsafe in a header replaced by ``_``."""
     number = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(view.get("number") or "draft"))
-    return f"{'credit-note' if view.get('document_type') == 'credit_note' else 'invoice'}-{number}.pdf"
+    return f"{_FILE_KINDS.get(view.get('document_type') or '', 'invoice')}-{number}.pdf"
+
+
+def client_snapshot(client: dict[str, Any] | None, name: str | None) -> dict[str, Any]:
+    """A ``clients`` row as the buyer snapshot :func:`view_from_rows` prints (objects.md §3.1
+    ``buyerSnapshot`` keys); only ``name`` when the document has no client row."""
+    if client is None:
+        return {"name": name}
+    return {
+        "name": name or client.get("name"), "cui": client.get("cui"), "vatCode": client.get("vat_code"),
+        "registrationNumber": client.get("registration_number"), "address": client.get("address"),
+        "postalCode": client.get("postal_code"), "city": client.get("city"), "county": client.get("county"),
+        "country": client.get("country"),
+    }
+
+
+def view_of_document(kind: str, row: dict[str, Any], lines: list[dict[str, Any]], company: dict[str, Any], client: dict[str, Any] | None) -> dict[str, Any]:
+    """The print view of a proforma (``kind`` ``proforma``) or delivery note (``delivery_note``):
+    its row and line rows (the shared line columns), the company as seller and the client row
+    (or None) as buyer. Titles come from :mod:`core.documents.i18n` in the row's language."""
+    document = {**row, "document_type": kind, "buyer_snapshot": client_snapshot(client, row.get("client_name")), "parent_number": None}
+    return view_from_rows(document, lines, company)
 
 
 def sample_view(company: dict[str, Any], language: str) -> dict[str, Any]:
