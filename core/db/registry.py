@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from core.audit.tables import AuditEntry
-from core.auth.tables import Company, Membership, Organisation, RefreshToken, User
+from core.auth.apikeys.tables import ApiKey
+from core.auth.tables import AccountToken, Company, Invitation, Membership, Organisation, RefreshToken, User
+from core.auth.mfa.tables import BackupCode, MfaChallenge, MfaVerification, Passkey, TotpSecret
 from core.documents.tables import InvoiceAttachment, PdfTemplateConfig, StoredDocument
 from core.einvoice.tables import EInvoiceConfig
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine, Payment
@@ -18,7 +20,10 @@ TABLES = [
     User,
     Membership,
     RefreshToken,
+    ApiKey,
     Company,
+    AccountToken,
+    Invitation,
     Client,
     Supplier,
     Product,
@@ -39,4 +44,9 @@ TABLES = [
     EInvoiceConfig,
     AuditEntry,
     OutgoingMail,
+    TotpSecret,
+    BackupCode,
+    Passkey,
+    MfaChallenge,
+    MfaVerification,
 ]
