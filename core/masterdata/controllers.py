@@ -10,11 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from core.api import json as j
 from core.api.params import Ctx, Limit, Page
 from core.auth.permissions import require
 from core.masterdata import catalogue, lookups, service, suppliers
+from core.masterdata import responses as r
 from core.masterdata.bulk import BulkIds, BulkResult, each
 from core.masterdata.suppliers import SupplierCreated, SupplierEnvelope, SupplierIn, SupplierPatch
 from core.masterdata.schemas import ClientIn, ClientPatch, ProductIn, ProductPatch, VatRateIn, VatRatePatch
@@ -41,15 +44,19 @@ class ClientController(Controller):
         country: Annotated[str | None, QueryParameter(description="ISO country code.")] = None,
         vat_payer: Annotated[bool | None, QueryParameter(name="vatPayer")] = None,
         source: Annotated[str | None, QueryParameter(description="manual, anaf, import, api")] = None,
-    ) -> dict[str, Any]:
-        return await service.list_clients(
+    ) -> r.ClientPage:  # type: ignore[valid-type]
+        return j.view(r.ClientPage, await service.list_clients(
             ctx, page=page, limit=limit, search=search, country=country, vat_payer=vat_payer, source=source
-        )
+        ))
 
-    @post("/", summary="Create a client; an existing CUI answers 200 with existing: true")
-    async def create(self, ctx: Ctx, data: JSONBody[ClientIn]) -> Response[dict[str, Any]]:
+    @post(
+        "/",
+        summary="Create a client; an existing CUI answers 200 with existing: true",
+        responses={200: ResponseSpec(data_container=r.ClientCreated, description="The CUI is already a client: {client, existing: true}")},
+    )
+    async def create(self, ctx: Ctx, data: JSONBody[ClientIn]) -> Response[r.ClientCreated]:
         body, status = await service.create_client(ctx, data)
-        return Response(body, status_code=status)
+        return Response(j.view(r.ClientCreated, body), status_code=status)
 
     @post("/bulk-delete", status_code=200, summary="Soft-delete 1-100 clients; per-id errors (shape D)")
     async def bulk_delete(self, ctx: Ctx, data: JSONBody[BulkIds]) -> BulkResult:
@@ -74,12 +81,12 @@ class ClientController(Controller):
         return await lookups.vies_check(vat_code, request.app.state.settings.vies_url)
 
     @get("/{client_id:str}", summary="Client detail with invoice history")
-    async def detail(self, ctx: Ctx, client_id: Id) -> dict[str, Any]:
-        return await service.get_client(ctx, client_id)
+    async def detail(self, ctx: Ctx, client_id: Id) -> r.ClientDetail:
+        return j.view(r.ClientDetail, await service.get_client(ctx, client_id))
 
     @patch("/{client_id:str}", summary="Update a client")
-    async def update(self, ctx: Ctx, client_id: Id, data: JSONBody[ClientPatch]) -> dict[str, Any]:
-        return await service.update_client(ctx, client_id, data)
+    async def update(self, ctx: Ctx, client_id: Id, data: JSONBody[ClientPatch]) -> r.ClientEnvelope:
+        return j.view(r.ClientEnvelope, await service.update_client(ctx, client_id, data))
 
     @delete("/{client_id:str}", summary="Soft-delete a client")
     async def remove(self, ctx: Ctx, client_id: Id) -> None:
@@ -100,20 +107,20 @@ class ProductController(Controller):
         limit: Limit = 20,
         search: Search = None,
         is_active: Annotated[bool | None, QueryParameter(name="isActive")] = None,
-    ) -> dict[str, Any]:
-        return await catalogue.list_products(ctx, page=page, limit=limit, search=search, active=is_active)
+    ) -> r.ProductPage:  # type: ignore[valid-type]
+        return j.view(r.ProductPage, await catalogue.list_products(ctx, page=page, limit=limit, search=search, active=is_active))
 
     @post("/", summary="Create a product")
-    async def create(self, ctx: Ctx, data: JSONBody[ProductIn]) -> dict[str, Any]:
-        return await catalogue.create_product(ctx, data)
+    async def create(self, ctx: Ctx, data: JSONBody[ProductIn]) -> r.Product:
+        return j.view(r.Product, await catalogue.create_product(ctx, data))
 
     @get("/{product_id:str}", summary="Product detail")
-    async def detail(self, ctx: Ctx, product_id: Id) -> dict[str, Any]:
-        return await catalogue.get_product(ctx, product_id)
+    async def detail(self, ctx: Ctx, product_id: Id) -> r.Product:
+        return j.view(r.Product, await catalogue.get_product(ctx, product_id))
 
     @patch("/{product_id:str}", summary="Update a product")
-    async def update(self, ctx: Ctx, product_id: Id, data: JSONBody[ProductPatch]) -> dict[str, Any]:
-        return await catalogue.update_product(ctx, product_id, data)
+    async def update(self, ctx: Ctx, product_id: Id, data: JSONBody[ProductPatch]) -> r.Product:
+        return j.view(r.Product, await catalogue.update_product(ctx, product_id, data))
 
     @delete("/{product_id:str}", summary="Soft-delete a product")
     async def remove(self, ctx: Ctx, product_id: Id) -> None:
@@ -127,16 +134,16 @@ class VatRateController(Controller):
     tags = ["vat-rates"]
 
     @get("/", summary="The company's VAT rates ({data: [...]})")
-    async def index(self, ctx: Ctx) -> dict[str, Any]:
-        return await catalogue.list_vat_rates(ctx)
+    async def index(self, ctx: Ctx) -> r.VatRateList:
+        return j.view(r.VatRateList, await catalogue.list_vat_rates(ctx))
 
     @post("/", summary="Create a VAT rate")
-    async def create(self, ctx: Ctx, data: JSONBody[VatRateIn]) -> dict[str, Any]:
-        return await catalogue.create_vat_rate(ctx, data)
+    async def create(self, ctx: Ctx, data: JSONBody[VatRateIn]) -> r.VatRate:
+        return j.view(r.VatRate, await catalogue.create_vat_rate(ctx, data))
 
     @patch("/{rate_id:str}", summary="Update a VAT rate")
-    async def update(self, ctx: Ctx, rate_id: Id, data: JSONBody[VatRatePatch]) -> dict[str, Any]:
-        return await catalogue.update_vat_rate(ctx, rate_id, data)
+    async def update(self, ctx: Ctx, rate_id: Id, data: JSONBody[VatRatePatch]) -> r.VatRate:
+        return j.view(r.VatRate, await catalogue.update_vat_rate(ctx, rate_id, data))
 
     @delete("/{rate_id:str}", summary="Soft-delete a VAT rate")
     async def remove(self, ctx: Ctx, rate_id: Id) -> None:
@@ -150,8 +157,8 @@ class SupplierController(Controller):
     tags = ["suppliers"]
 
     @get("/", summary="Paginated suppliers")
-    async def index(self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None) -> dict[str, Any]:
-        return await service.list_suppliers(ctx, page=page, limit=limit, search=search)
+    async def index(self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None) -> r.SupplierPage:  # type: ignore[valid-type]
+        return j.view(r.SupplierPage, await service.list_suppliers(ctx, page=page, limit=limit, search=search))
 
     @post("/", summary="Create a supplier; a known CIF answers 200 with existing: true")
     async def create(self, ctx: Ctx, data: JSONBody[SupplierIn]) -> Response[SupplierCreated]:
@@ -163,8 +170,8 @@ class SupplierController(Controller):
         return await suppliers.bulk_delete_suppliers(ctx, data)
 
     @get("/{supplier_id:str}", summary="Supplier detail with incoming invoices")
-    async def detail(self, ctx: Ctx, supplier_id: Id) -> dict[str, Any]:
-        return await service.get_supplier(ctx, supplier_id)
+    async def detail(self, ctx: Ctx, supplier_id: Id) -> r.SupplierDetail:
+        return j.view(r.SupplierDetail, await service.get_supplier(ctx, supplier_id))
 
     @patch("/{supplier_id:str}", summary="Update a supplier's contact, address and bank fields")
     async def update(self, ctx: Ctx, supplier_id: Id, data: JSONBody[SupplierPatch]) -> SupplierEnvelope:

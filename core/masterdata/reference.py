@@ -11,9 +11,11 @@ from typing import Any
 
 from litestar import get
 
+from core.api.json import view
 from core.api.params import Ctx
 from core.auth.context import CompanyContext
 from core.masterdata import catalogue
+from core.masterdata.responses import InvoiceDefaults, VatCategoryCodeList
 from core.invoicing.service import DEFAULT_PAYMENT_DAYS
 
 __all__ = ["VAT_CATEGORY_CODES", "vat_category_codes", "invoice_defaults", "ROUTES"]
@@ -104,15 +106,15 @@ async def invoice_defaults(ctx: CompanyContext) -> dict[str, Any]:
 
 
 @get("/api/v1/vat-category-codes", tags=["vat-rates"], summary="UNTDID 5305 VAT category codes with labels")
-async def list_vat_category_codes(ctx: Ctx) -> dict[str, Any]:
+async def list_vat_category_codes(ctx: Ctx) -> VatCategoryCodeList:
     """See :func:`vat_category_codes` (authenticated like every company route)."""
-    return vat_category_codes()
+    return view(VatCategoryCodeList, vat_category_codes())
 
 
 @get("/api/v1/invoice-defaults", tags=["defaults"], summary="Defaults for a new invoice (no BNR rates)")
-async def get_invoice_defaults(ctx: Ctx) -> dict[str, Any]:
+async def get_invoice_defaults(ctx: Ctx) -> InvoiceDefaults:
     """See :func:`invoice_defaults`."""
-    return await invoice_defaults(ctx)
+    return view(InvoiceDefaults, await invoice_defaults(ctx))
 
 
 #: Mounted by the app factory.
