@@ -9,19 +9,23 @@ stored canonical document, supplier as seller), ``GET|PUT /api/v1/pdf-template-c
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 
 from core.api.params import Ctx
 from core.auth.tables import Company
-from core.documents import pdf, pdf_config
+from core.documents import attachments, pdf, pdf_config
 from core.documents.pdf_config import PdfTemplateConfigIn
 from core.errors import NotFound
 
-__all__ = ["ROUTES", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
+__all__ = ["ROUTES", "AttachmentController", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
 
 Language = Literal["ro", "en", "de", "fr"]
 
@@ -130,6 +134,52 @@ class ProformaPdfController(Controller):
         return await _document_pdf(request, ctx.company_id, "proforma", row, await service.lines(proforma_id), language)
 
 
+@dataclass
+class AttachmentUpload:
+    """``multipart/form-data`` of ``POST …/attachments``: the ``file`` part and an optional ``description``."""
+
+    file: UploadFile | None = None
+    description: str | None = None
+
+
+class AttachmentController(Controller):
+    """``/api/v1/invoices/{id}/attachments``: supporting documents of an invoice (BG-24)."""
+
+    path = "/api/v1/invoices/{invoice_id:str}/attachments"
+    tags = ["invoices"]
+
+    @post("/", status_code=201, summary="Upload an attachment (multipart part 'file', optional 'description')")
+    async def upload(
+        self,
+        request: Request,
+        ctx: Ctx,
+        invoice_id: Annotated[str, PathParameter(description="Invoice id (UUID).")],
+        data: Annotated[AttachmentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> attachments.AttachmentCreated:
+        """Store the file (PDF, PNG, JPEG, CSV, XLSX, ODS; at most 5 MB) and answer ``{"attachment"}``."""
+        upload = data.file if isinstance(data.file, UploadFile) else None
+        content = await upload.read() if upload is not None else None
+        return await attachments.add(
+            ctx, request.app.state.services.store, invoice_id, filename=upload.filename if upload else None,
+            media_type=upload.content_type if upload else None, content=content, description=data.description,
+        )
+
+    @get("/{attachment_id:str}", media_type="application/octet-stream", summary="Download an attachment")
+    async def download(
+        self,
+        request: Request,
+        ctx: Ctx,
+        invoice_id: Annotated[str, PathParameter(description="Invoice id (UUID).")],
+        attachment_id: Annotated[str, PathParameter(description="Attachment id (UUID).")],
+    ) -> Response[bytes]:
+        """The file as uploaded, with its type and ``Content-Disposition: attachment; filename=…``."""
+        meta, content = await attachments.read(ctx, request.app.state.services.store, invoice_id, attachment_id)
+        quoted = quote(meta.filename, safe="")
+        ascii_name = meta.filename.encode("ascii", "replace").decode().replace("?", "_")
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quoted}"
+        return Response(content, media_type=meta.mime_type, headers={"Content-Disposition": disposition})
+
+
 class PdfTemplateConfigController(Controller):
     """``/api/v1/pdf-template-config``: the company's PDF layout settings."""
 
@@ -157,4 +207,4 @@ class PdfTemplateConfigController(Controller):
         return _pdf_response(content, "preview.pdf", "inline")
 
 
-ROUTES = [InvoicePdfController, DeliveryNotePdfController, ProformaPdfController, PdfTemplateConfigController]
+ROUTES = [InvoicePdfController, DeliveryNotePdfController, ProformaPdfController, AttachmentController, PdfTemplateConfigController]

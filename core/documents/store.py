@@ -84,3 +84,13 @@ class DocumentStore:
             return row, path.read_bytes()
         except FileNotFoundError:
             raise Gone(f"The stored {kind} file {row['filename']} is no longer available.") from None
+
+    async def read_id(self, document_id: str) -> bytes:
+        """The bytes of the stored document ``document_id``; NotFound without a row, Gone when the file is missing."""
+        row = await StoredDocument.select().where(StoredDocument.id == document_id).first().run()
+        if row is None:
+            raise NotFound("The stored document does not exist.")
+        try:
+            return self._path(row["sha256"]).read_bytes()
+        except FileNotFoundError:
+            raise Gone(f"The stored file {row['filename']} is no longer available.") from None

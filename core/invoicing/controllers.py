@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.api import json as j
+from core.documents import attachments
 from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json, refund_json
 from core.invoicing import responses as r
 from core.invoicing import bulk
@@ -154,6 +155,7 @@ class InvoiceController(Controller):
         refunds = await service.refunds(invoice_id)
         if refunds:
             body["refundInvoices"] = [refund_json(child) for child in refunds]
+        body["attachments"] = await attachments.list_for(invoice_id)
         return j.view(r.Invoice, body)
 
     @post("/{invoice_id:str}/storno", status_code=201)

@@ -16,7 +16,7 @@ import msgspec
 from core.api.json import NullableNumber, Number, Stamp, page_of
 
 __all__ = [
-    "BulkError", "InvoiceEvent", "Invoice", "InvoiceImported", "InvoiceLine", "InvoicePage",
+    "AttachmentRef", "BulkError", "InvoiceEvent", "Invoice", "InvoiceImported", "InvoiceLine", "InvoicePage",
     "InvoiceResult", "InvoiceRow", "InvoiceSubmitted", "Payment", "RefundInvoice", "ValidationIssue",
     "ValidationLayer", "ValidationResult", "BulkCreated", "BulkCancelled", "BulkDeleted", "BulkMarked",
 ]
@@ -73,6 +73,17 @@ class RefundInvoice(Body):
     total: Number
 
 
+class AttachmentRef(Body):
+    """A supporting document of the invoice (objects.md §3.1 ``attachments``; EN 16931 BG-24);
+    ``size`` in bytes. Sent only by ``GET /api/v1/invoices/{id}``."""
+
+    id: str
+    filename: str
+    mime_type: str
+    description: str | None
+    size: int
+
+
 class InvoiceRow(Body):
     """An invoice or credit note, list view (objects.md §3.1 rows marked L)."""
 
@@ -107,7 +118,7 @@ class InvoiceRow(Body):
     parent_document_id: str | None
 
 
-class Invoice(InvoiceRow):
+class Invoice(InvoiceRow, kw_only=True):
     """An invoice or credit note, detail view (objects.md §3.1). ``payments`` and
     ``refundInvoices`` are sent only by ``GET /api/v1/invoices/{id}`` (the latter only when storno
     children exist)."""
@@ -122,6 +133,7 @@ class Invoice(InvoiceRow):
     anaf_download_id: str | None
     anaf_message_id: str | None
     synced_at: Stamp | None
+    signature_valid: bool | None = None  # last check of the provider's signature (verify-signature)
     parent_document_number: str | None
     parent_document_date: dt.date | None
     buyer_snapshot: dict[str, Any] | None
@@ -129,6 +141,7 @@ class Invoice(InvoiceRow):
     lines: list[InvoiceLine]
     payments: list[Payment] | Unset = UNSET
     refund_invoices: list[RefundInvoice] | Unset = UNSET
+    attachments: list[AttachmentRef] | Unset = UNSET
 
 
 InvoicePage = page_of(InvoiceRow, "InvoicePage", "A page of invoices (objects.md §2 envelope).")
