@@ -9,8 +9,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.api import json as j
+from core.delivery_notes import responses as r
 from core.delivery_notes.schemas import DeliveryNoteIn, FromProforma, delivery_note_json
 from core.delivery_notes.service import DeliveryNoteService
+from core.invoicing.responses import Invoice
 from core.invoicing.schemas import invoice_json
 from core.proformas.schemas import BulkIds
 
@@ -24,12 +26,12 @@ def _service(request: Request) -> DeliveryNoteService:
     return DeliveryNoteService(request.app.state.invoices)
 
 
-async def _detail(service: DeliveryNoteService, row: dict[str, Any]) -> dict[str, Any]:
-    return delivery_note_json(row, await service.lines(row["id"]))
+async def _detail(service: DeliveryNoteService, row: dict[str, Any]) -> r.DeliveryNote:
+    return j.view(r.DeliveryNote, delivery_note_json(row, await service.lines(row["id"])))
 
 
-async def _invoice(request: Request, row: dict[str, Any]) -> dict[str, Any]:
-    return invoice_json(row, await request.app.state.invoices.lines(row["id"]))
+async def _invoice(request: Request, row: dict[str, Any]) -> Invoice:
+    return j.view(Invoice, invoice_json(row, await request.app.state.invoices.lines(row["id"])))
 
 
 class DeliveryNoteController(Controller):
@@ -50,38 +52,38 @@ class DeliveryNoteController(Controller):
         client_id: ClientId = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
-    ) -> dict[str, Any]:
+    ) -> r.DeliveryNotePage:  # type: ignore[valid-type]
         """Paginated delivery notes ``{data,total,page,limit,pages}``; ``from``/``to`` on the issue date."""
         rows, total = await _service(request).list(
             ctx.company_id, page=page, limit=limit, status=status, search=search, client_id=client_id, date_from=date_from, date_to=date_to
         )
-        return j.page([delivery_note_json(r, detail=False) for r in rows], total, page, limit)
+        return j.view(r.DeliveryNotePage, j.page([delivery_note_json(row, detail=False) for row in rows], total, page, limit))
 
     @post("/", status_code=201)
-    async def create_note(self, request: Request, ctx: Ctx, data: JSONBody[DeliveryNoteIn]) -> dict[str, Any]:
+    async def create_note(self, request: Request, ctx: Ctx, data: JSONBody[DeliveryNoteIn]) -> r.DeliveryNote:
         """Create a draft delivery note with a temporary ``AVIZ-`` number."""
         service = _service(request)
         return await _detail(service, await service.create(ctx.company_id, data))
 
     @post("/bulk-convert", status_code=201)
-    async def bulk_convert(self, request: Request, ctx: Ctx, data: JSONBody[BulkIds]) -> dict[str, Any]:
+    async def bulk_convert(self, request: Request, ctx: Ctx, data: JSONBody[BulkIds]) -> Invoice:
         """Merge issued notes of one client and currency into one draft invoice (201 with the invoice)."""
         return await _invoice(request, await _service(request).convert(ctx.company_id, data.ids, actor=ctx.caller.email))
 
     @post("/from-proforma", status_code=201)
-    async def from_proforma(self, request: Request, ctx: Ctx, data: JSONBody[FromProforma]) -> dict[str, Any]:
+    async def from_proforma(self, request: Request, ctx: Ctx, data: JSONBody[FromProforma]) -> r.DeliveryNote:
         """Create a draft delivery note from a proforma's client and lines."""
         service = _service(request)
         return await _detail(service, await service.from_proforma(ctx.company_id, data.proforma_id))
 
     @get("/{note_id:str}")
-    async def get_note(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def get_note(self, request: Request, ctx: Ctx, note_id: NoteId) -> r.DeliveryNote:
         """Delivery-note detail with lines."""
         service = _service(request)
         return await _detail(service, await service.get(ctx.company_id, note_id))
 
     @put("/{note_id:str}")
-    async def update_note(self, request: Request, ctx: Ctx, note_id: NoteId, data: JSONBody[DeliveryNoteIn]) -> dict[str, Any]:
+    async def update_note(self, request: Request, ctx: Ctx, note_id: NoteId, data: JSONBody[DeliveryNoteIn]) -> r.DeliveryNote:
         """Replace a draft or issued note's fields and lines (422 otherwise)."""
         service = _service(request)
         return await _detail(service, await service.update(ctx.company_id, note_id, data))
@@ -92,30 +94,30 @@ class DeliveryNoteController(Controller):
         await _service(request).delete(ctx.company_id, note_id)
 
     @post("/{note_id:str}/issue", status_code=200)
-    async def issue(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def issue(self, request: Request, ctx: Ctx, note_id: NoteId) -> r.DeliveryNote:
         """Issue a draft: series number when a series exists, else the temporary number stays."""
         service = _service(request)
         return await _detail(service, await service.issue(ctx.company_id, note_id))
 
     @post("/{note_id:str}/cancel", status_code=200)
-    async def cancel(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def cancel(self, request: Request, ctx: Ctx, note_id: NoteId) -> r.DeliveryNote:
         """Cancel a draft or issued note (not converted, not declared to e-Transport)."""
         service = _service(request)
         return await _detail(service, await service.cancel(ctx.company_id, note_id))
 
     @post("/{note_id:str}/restore", status_code=200)
-    async def restore(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def restore(self, request: Request, ctx: Ctx, note_id: NoteId) -> r.DeliveryNote:
         """Restore a cancelled note to draft."""
         service = _service(request)
         return await _detail(service, await service.restore(ctx.company_id, note_id))
 
     @post("/{note_id:str}/convert", status_code=201)
-    async def convert(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def convert(self, request: Request, ctx: Ctx, note_id: NoteId) -> Invoice:
         """Convert an issued note into a new draft invoice (201 with the invoice)."""
         return await _invoice(request, await _service(request).convert(ctx.company_id, [note_id], actor=ctx.caller.email))
 
     @post("/{note_id:str}/storno", status_code=201)
-    async def storno(self, request: Request, ctx: Ctx, note_id: NoteId) -> dict[str, Any]:
+    async def storno(self, request: Request, ctx: Ctx, note_id: NoteId) -> r.DeliveryNote:
         """Create a draft reversing note with negated quantities."""
         service = _service(request)
         return await _detail(service, await service.storno(ctx.company_id, note_id))
