@@ -21,7 +21,9 @@ from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 
 from core.api.params import Ctx
 from core.auth.tables import Company
+from core.api.json import view
 from core.documents import attachments, pdf, pdf_config
+from core.documents import responses as r
 from core.documents.pdf_config import PdfTemplateConfigIn
 from core.errors import NotFound
 
@@ -187,16 +189,16 @@ class PdfTemplateConfigController(Controller):
     tags = ["pdf-template-config"]
 
     @get("/", summary="Company PDF template settings")
-    async def show(self, ctx: Ctx) -> dict[str, Any]:
-        return await pdf_config.config_json(ctx.company_id)
+    async def show(self, ctx: Ctx) -> r.PdfTemplateConfig:
+        return view(r.PdfTemplateConfig, await pdf_config.config_json(ctx.company_id))
 
     @put("/", summary="Update PDF template settings (template slug, colours, font, flags, footer, logo)")
-    async def update(self, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> dict[str, Any]:
-        return await pdf_config.update(ctx.company_id, data)
+    async def update(self, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> r.PdfTemplateConfig:
+        return view(r.PdfTemplateConfig, await pdf_config.update(ctx.company_id, data))
 
     @get("/templates", summary="Available templates")
-    async def templates(self) -> list[dict[str, str]]:
-        return [{"slug": slug, "name": slug.capitalize(), "description": text} for slug, text in pdf.TEMPLATES.items()]
+    async def templates(self) -> list[r.PdfTemplate]:
+        return [r.PdfTemplate(slug=slug, name=slug.capitalize(), description=text) for slug, text in pdf.TEMPLATES.items()]
 
     @post("/preview", media_type="application/pdf", status_code=200, summary="Render a preview PDF with the given settings (not saved)")
     async def preview(self, request: Request, ctx: Ctx, data: JSONBody[PdfTemplateConfigIn]) -> Response[bytes]:

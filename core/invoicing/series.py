@@ -21,6 +21,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
+from core.api.json import view
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
 from core.db.engine import is_unique_violation, write_transaction
@@ -31,7 +32,9 @@ __all__ = [
     "DEFAULT_SERIES",
     "ROUTES",
     "SERIES_TYPES",
+    "Series",
     "SeriesIn",
+    "SeriesList",
     "SeriesPatch",
     "create_defaults",
     "create_series",
@@ -98,6 +101,32 @@ class SeriesPatch(msgspec.Struct, rename="camel", kw_only=True):
             _check_type(self.type)
         if isinstance(self.current_number, int) and self.current_number < 0:
             raise msgspec.ValidationError("currentNumber must be >= 0")
+
+
+class Series(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
+    """A numbering series as the API shows it (objects.md §3.5); ``nextNumber`` is the prefix
+    and the next value zero-padded to 4 digits. Mirrors :func:`series_json`."""
+
+    id: str
+    prefix: str
+    current_number: int
+    type: str  # invoice | proforma | credit_note | delivery_note | receipt | voucher
+    active: bool
+    is_default: bool
+    source: str  # manual | default | efactura
+    next_number: str
+
+
+class SeriesList(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``GET /api/v1/document-series``: ``{"data": [...]}`` (not paginated, objects.md §2)."""
+
+    data: list[Series]
+
+
+class Message(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``{"message"}`` of deletes that answer 200 (objects.md §1 status codes)."""
+
+    message: str
 
 
 def series_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -273,26 +302,26 @@ class DocumentSeriesController(Controller):
     tags = ["document-series"]
 
     @get("/", summary="List the company's numbering series")
-    async def index(self, ctx: NamedDependency[CompanyContext]) -> dict[str, Any]:
-        return await list_series(ctx)
+    async def index(self, ctx: NamedDependency[CompanyContext]) -> SeriesList:
+        return view(SeriesList, await list_series(ctx))
 
     @post("/", summary="Create a series (409 when the prefix exists)")
-    async def create(self, ctx: NamedDependency[CompanyContext], data: JSONBody[SeriesIn]) -> dict[str, Any]:
-        return await create_series(ctx, data)
+    async def create(self, ctx: NamedDependency[CompanyContext], data: JSONBody[SeriesIn]) -> Series:
+        return view(Series, await create_series(ctx, data))
 
     @patch("/{series_id:str}", summary="Update counter, active flag, type or default flag")
     async def update(
         self, ctx: NamedDependency[CompanyContext], series_id: SeriesId, data: JSONBody[SeriesPatch]
-    ) -> dict[str, Any]:
-        return await update_series(ctx, series_id, data)
+    ) -> Series:
+        return view(Series, await update_series(ctx, series_id, data))
 
     @post("/{series_id:str}/set-default", status_code=200, summary="Make the series the default of its type")
-    async def make_default(self, ctx: NamedDependency[CompanyContext], series_id: SeriesId) -> dict[str, Any]:
-        return await set_default(ctx, series_id)
+    async def make_default(self, ctx: NamedDependency[CompanyContext], series_id: SeriesId) -> Series:
+        return view(Series, await set_default(ctx, series_id))
 
     @delete("/{series_id:str}", status_code=200, summary="Delete a series that numbers no document")
-    async def remove(self, ctx: NamedDependency[CompanyContext], series_id: SeriesId) -> dict[str, str]:
-        return await delete_series(ctx, series_id)
+    async def remove(self, ctx: NamedDependency[CompanyContext], series_id: SeriesId) -> Message:
+        return view(Message, await delete_series(ctx, series_id))
 
 
 #: Mounted by the app factory.
