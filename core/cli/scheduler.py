@@ -13,7 +13,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.cli.worker import _serve
+    from core.cli.worker import _serve, gate_first
 
+    refused = gate_first("scheduler")
+    if refused is not None:
+        return refused
     logging.basicConfig(level=logging.INFO)
     return asyncio.run(_serve("scheduler", 0))

@@ -48,6 +48,22 @@ async def _serve(process: str, threads: int) -> int:
     return 0
 
 
+def gate_first(process: str) -> int | None:
+    """Run the licence gate before anything else (logging, database, plugins): on a refusal
+    print its one sentence and return the exit status; None when the licence is acceptable."""
+    from license.gate import run_gate
+
+    settings = settings_or_exit()
+    try:
+        run_gate(process, data_dir=settings.data_dir)
+    except OPERATOR_ERRORS as exc:
+        return fail(str(exc))
+    return None
+
+
 def run_worker(args: argparse.Namespace) -> int:
+    refused = gate_first("worker")
+    if refused is not None:
+        return refused
     logging.basicConfig(level=logging.INFO)
     return asyncio.run(_serve("worker", args.threads))
