@@ -143,12 +143,13 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.documents.controllers import ROUTES as pdf_routes
     from core.proformas.controllers import ROUTES as proforma_routes
     from core.delivery_notes.controllers import ROUTES as delivery_note_routes
+    from core.receipts.controllers import ROUTES as receipt_routes
     from core.einvoice.controllers import ROUTES as einvoice_routes
     from core.masterdata.reference import ROUTES as reference_routes
 
     route_handlers: list[Any] = [
         health, *auth_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
-        *pdf_routes, *proforma_routes, *delivery_note_routes, *einvoice_routes,
+        *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes,
     ]
     if registry is not None:  # plugin routes are known only once the plugins are loaded
         providers.activate(registry)

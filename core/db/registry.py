@@ -13,6 +13,7 @@ from core.mail.tables import OutgoingMail
 from core.masterdata.tables import Client, Product, Supplier, VatRate
 from core.proformas.tables import ProformaInvoice, ProformaLine
 from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
+from core.receipts.tables import Receipt, ReceiptLine
 from core.submissions.tables import EfacturaMessage, ProviderCredential, Submission, SyncState
 
 TABLES = [
@@ -33,6 +34,7 @@ TABLES = [
     InvoiceLine,
     DocumentEvent,
     ProformaInvoice, ProformaLine, DeliveryNote, DeliveryNoteLine,
+    Receipt, ReceiptLine,
     Payment,
     Submission,
     ProviderCredential,

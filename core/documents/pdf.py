@@ -166,8 +166,8 @@ def _environment(data_dir: Path | None, company_id: str | None) -> jinja2.Enviro
 
 
 def render_html(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | None = None, company_id: str | None = None, preview: bool = False) -> str:
-    """The HTML of ``view`` in its template: ``storno`` for credit notes and negative documents
-    referring to a parent (storno invoices, objects.md §7), else ``options.template``."""
+    """The HTML of ``view`` in its template: ``receipt`` for receipts, ``storno`` for credit notes and
+    negative documents referring to a parent (storno invoices, objects.md §7), else ``options.template``."""
     language = view.get("language") or "ro"
     env = _environment(data_dir, company_id)
     env.filters["amount"] = lambda v, currency=None: i18n.format_amount(v, language, currency)
@@ -176,6 +176,8 @@ def render_html(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | N
     layout = options.template if options.template in TEMPLATES else "classic"
     storno = view.get("document_type") == "credit_note" or (bool(view.get("reference")) and (view.get("total") or 0) < 0)
     name = "storno.html" if storno else f"{layout}.html"
+    if view.get("document_type") == "receipt":  # its own title, stamp and tenders over the layout (objects.md §3.10)
+        name = "receipt.html"
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound as exc:  # only when an override directory breaks the chain

@@ -24,7 +24,7 @@ from core.documents.store import DocumentStore
 from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
-from core.invoicing import states
+from core.invoicing import idempotency, states
 from core.invoicing.canonical import build_document
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
@@ -256,13 +256,11 @@ class InvoiceService:
         """Create a draft; returns (row, created). Same key and same body returns the first draft
         (created False); the same key with another body is :class:`core.errors.Conflict`."""
         key = idempotency_key or data.idempotency_key
-        fingerprint = hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+        fingerprint = idempotency.fingerprint(data)
         if key:
-            existing = await Invoice.select().output(load_json=True).where((Invoice.company == company_id) & (Invoice.idempotency_key == key)).first().run()
-            if existing is not None:
-                if existing["idempotency_fingerprint"] != fingerprint:
-                    raise Conflict("This Idempotency-Key was already used with a different request body.", code="IDEMPOTENCY_KEY_REUSED")
-                return existing, False
+            existing_id = await idempotency.replay(Invoice, company_id, key, fingerprint)
+            if existing_id is not None:
+                return await Invoice.select().output(load_json=True).where(Invoice.id == existing_id).first().run(), False
         fields, totals = await self._draft_fields(company_id, data)
         company = await Company.select(Company.cif, Company.name).where(Company.id == company_id).first().run()
         invoice_id = new_id()
