@@ -25,6 +25,7 @@ from core.views import (
     ProviderContext,
     ProviderInfo,
     RenderedArtefact,
+    SignatureCheck,
     StatusReport,
     SubmissionView,
     SubmitReceipt,
@@ -151,6 +152,20 @@ async def storno_lookup_company(country: str, tax_id: str, settings: dict[str, A
     the registry's record, or None when the registry does not know the id. Raise
     :class:`core.errors.TransientProviderError` when the registry does not answer (the API then
     replies 503).
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_verify_signature(content: bytes, signature: bytes, settings: dict[str, Any] | None) -> SignatureCheck:
+    """Ask the national system whether ``signature`` is its valid signature of ``content``.
+
+    Called by ``POST /api/v1/invoices/{id}/verify-signature``, outside any transaction, routed to
+    the provider whose signed response (for ANAF the ZIP of ``<id>.xml`` and the detached XMLDSig
+    ``semnatura_<id>.xml``) is stored for the invoice. ``content`` is the signed file's bytes,
+    ``signature`` the signature document's bytes, ``settings`` the provider's settings section
+    (None: the plugin's defaults). Return the verdict; raise
+    :class:`core.errors.TransientProviderError` when the provider's checking service does not
+    answer (the API then replies 503).
     """
 
 

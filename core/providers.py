@@ -23,6 +23,7 @@ from core.views import (
     ProviderContext,
     ProviderInfo,
     RenderedArtefact,
+    SignatureCheck,
     StatusReport,
     SubmissionView,
     SubmitReceipt,
@@ -42,6 +43,7 @@ __all__ = [
     "reconcile",
     "fetch_incoming",
     "lookup_company",
+    "verify_signature",
     "amend_pdf",
     "broadcast",
     "route_handlers",
@@ -178,6 +180,31 @@ async def lookup_company(
     if inspect.isawaitable(result):  # firstresult over async impls hands back the coroutine
         result = await result
     _timed(code, "lookup_company", started)
+    return result
+
+
+async def verify_signature(
+    code: str, content: bytes, signature: bytes, settings: dict[str, Any] | Callable[[str], dict[str, Any]] | None = None
+) -> SignatureCheck | None:
+    """``storno_verify_signature`` routed to provider ``code``; None when ``code`` is not loaded or
+    does not implement the hook (no signature check is offered for it).
+
+    ``settings``: the provider's settings section or a function from code to it (default: the
+    one given to :func:`use_settings`). Errors of the provider (``TransientProviderError``...)
+    propagate."""
+    reg = registry()
+    if code not in reg.providers:
+        return None
+    caller = _caller(code, "storno_verify_signature")
+    if not caller.get_hookimpls():
+        return None
+    started = time.perf_counter()
+    chosen = settings if settings is not None else _settings_for
+    section = chosen(code) if callable(chosen) else chosen
+    result = caller(content=content, signature=signature, settings=section)
+    if inspect.isawaitable(result):  # firstresult over async impls hands back the coroutine
+        result = await result
+    _timed(code, "verify_signature", started)
     return result
 
 

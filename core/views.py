@@ -26,6 +26,7 @@ __all__ = [
     "ProviderContext",
     "ProviderInfo",
     "RenderedArtefact",
+    "SignatureCheck",
     "StatusReport",
     "SubmissionView",
     "SubmitReceipt",
@@ -103,6 +104,17 @@ class CompanyView(msgspec.Struct, frozen=True):
     name: str
     country: str
     vat_payer: bool
+
+
+class SignatureCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """A national system's verdict on its own signature of a document (``storno_verify_signature``).
+
+    ``valid`` is true only when the provider confirmed both the signature and the certificate
+    used for it; ``message`` is the provider's own text (for ANAF a Romanian sentence).
+    """
+
+    valid: bool
+    message: str
 
 
 class CompanyRecord(msgspec.Struct, frozen=True, kw_only=True):

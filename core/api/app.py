@@ -140,6 +140,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.invoicing.series import ROUTES as series_routes
     from core.masterdata.controllers import ROUTES as masterdata_routes
     from core.submissions.controllers import ROUTES as submission_routes
+    from core.submissions.routes import ROUTES as submission_extra_routes
     from core.documents.controllers import ROUTES as pdf_routes
     from core.proformas.controllers import ROUTES as proforma_routes
     from core.delivery_notes.controllers import ROUTES as delivery_note_routes
@@ -149,6 +150,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
 
     route_handlers: list[Any] = [
         health, *auth_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
+        *submission_extra_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes,
     ]
     if registry is not None:  # plugin routes are known only once the plugins are loaded

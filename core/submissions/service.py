@@ -89,9 +89,12 @@ class SubmissionService:
 
     # --- API side -----------------------------------------------------------------------------
 
-    async def submit(self, company_id: str, invoice_id: str, *, actor: str | None) -> dict[str, Any]:
-        """Queue an issued (or rejected) document for its country's provider; invoice becomes
-        ``sent_to_provider``. Raises InvalidTransition / Unprocessable per objects.md §5.1."""
+    async def submit(self, company_id: str, invoice_id: str, *, actor: str | None, provider_code: str | None = None) -> dict[str, Any]:
+        """Queue an issued (or rejected) document for its country's provider, or for
+        ``provider_code`` when given (``POST …/submit-einvoice``); invoice becomes
+        ``sent_to_provider``. Raises InvalidTransition / Unprocessable per objects.md §5.1, and
+        Unprocessable when the named provider is not loaded, cannot submit, or does not take the
+        dialect the invoice was issued in."""
         invoice = await self.invoices.get(company_id, invoice_id)
         if invoice["direction"] != "outgoing":
             raise Unprocessable("Only outgoing documents can be submitted.")
@@ -100,6 +103,8 @@ class SubmissionService:
         company = await Company.select().where(Company.id == company_id).first().run()
         dialect = dialect_for_country(company["country"])
         provider = providers.registry().provider_for_dialect(dialect)
+        if provider_code is not None:
+            provider, dialect = await self._named_provider(invoice_id, provider_code, dialect)
         assert provider is not None
         row = Submission(invoice=invoice_id, company=company_id, provider=provider.code, dialect=dialect, status="pending", due_at=_now())
         from core.db.engine import write_transaction
@@ -109,6 +114,22 @@ class SubmissionService:
             await Submission.insert(row).run()
         self.enqueue("submission.step", row.id)
         return await Submission.select().output(load_json=True).where(Submission.id == row.id).first().run()
+
+    async def _named_provider(self, invoice_id: str, code: str, default_dialect: str) -> tuple[Any, str]:
+        """The loaded provider ``code`` and the dialect of the invoice's stored XML it will send."""
+        info = providers.providers().get(code)
+        if info is None:
+            raise Unprocessable(f"The e-invoice provider '{code}' is not installed or not licensed on this appliance.", code="PROVIDER_UNAVAILABLE")
+        if "submit" not in info.capabilities:
+            raise Unprocessable(f"The e-invoice provider '{code}' does not accept submissions.", code="PROVIDER_UNAVAILABLE")
+        stored = await self.store.latest(invoice_id, "xml")
+        dialect = (stored or {}).get("dialect") or default_dialect
+        if dialect not in info.dialects:
+            raise Unprocessable(
+                f"The invoice was issued as {dialect}, which the provider '{code}' does not take ({', '.join(info.dialects)}).",
+                code="DIALECT_MISMATCH",
+            )
+        return info, dialect
 
     async def for_invoice(self, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
         """Submissions of one invoice, oldest first."""

@@ -18,6 +18,7 @@ from core.views import (
     ProviderContext,
     ProviderInfo,
     RenderedArtefact,
+    SignatureCheck,
     StatusReport,
     SubmissionView,
     SubmitReceipt,
@@ -28,6 +29,7 @@ from plugins.anaf.pipeline import PIPELINES
 from plugins.anaf.registry import RegistryClient
 from plugins.anaf.sandbox import ensure_sandbox_credentials
 from plugins.anaf.settings import AnafSettings
+from plugins.anaf.signature import verify_signature as verify_anaf_signature
 from plugins.anaf.transport import AnafTransport
 from plugins.anaf.xml import render_cius_ro
 
@@ -110,6 +112,12 @@ async def storno_fetch_incoming(context: ProviderContext, cursor: str | None) ->
     """FACTURA PRIMITA messages after ``cursor``, each with its invoice XML and signed ZIP."""
     async with await _transport(context) as transport:
         return await transport.fetch_incoming(context.company.cif, cursor)
+
+
+@hookimpl
+async def storno_verify_signature(content: bytes, signature: bytes, settings: dict[str, Any] | None) -> SignatureCheck:
+    """ANAF's public signature check (``/api/validate/signature`` on the registry host)."""
+    return await verify_anaf_signature(AnafSettings.from_mapping(settings), content, signature)
 
 
 @hookimpl

@@ -208,6 +208,24 @@ async def test_hook_storno_lookup_company(active, sandbox):
     assert await providers.lookup_company("XX", "123") is None  # no provider serves that country
 
 
+async def test_hook_storno_verify_signature(active, sandbox):
+    from core.errors import TransientProviderError
+    from plugins.anaf.simulator.zipsig import sign
+
+    sim, settings = sandbox
+    content = b"<Invoice>semnat de ANAF</Invoice>"
+    signature = sign(content, "4242.xml")  # what the simulator puts beside the invoice in its ZIP
+    passed = await providers.verify_signature("anaf", content, signature, settings)
+    assert passed is not None and passed.valid is True and "validate cu succes" in passed.message
+    tampered = await providers.verify_signature("anaf", content + b" ", signature, settings)
+    assert tampered is not None and tampered.valid is False and "NU au putut fi validate" in tampered.message
+    asked = [r for r in sim.state.request_log() if r["path"] == "/api/validate/signature"]
+    assert len(asked) == 2
+    assert await providers.verify_signature("hooks-test", content, signature, settings) is None  # not loaded
+    with pytest.raises(TransientProviderError):
+        await providers.verify_signature("anaf", content, signature, {**settings, "registry_base_url": "http://127.0.0.1:9"})
+
+
 def test_every_hook_has_a_test():
     names = {name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("storno_")}
     tested = {name.removeprefix("test_hook_") for name in globals() if name.startswith("test_hook_")}
