@@ -23,6 +23,7 @@ from core.documents import pdf, pdf_config
 from core.invoicing import responses
 from core.invoicing.schemas import invoice_json
 from core.masterdata.tables import Client
+from core.receipts import refunds
 from core.receipts.printing import receipt_filename, receipt_view
 from core.receipts.schemas import ReceiptIn, ReceiptOut, ReceiptPage, RefundIn, receipt_json, receipt_row_json
 from core.receipts.service import ReceiptService
@@ -39,8 +40,8 @@ def _service(request: Request) -> ReceiptService:
 
 
 async def _detail(service: ReceiptService, row: dict[str, Any]) -> ReceiptOut:
-    parent, refunds = await service.links(row)
-    return j.view(ReceiptOut, receipt_json(row, await service.lines(row["id"]), parent=parent, refunds=refunds))
+    parent, children = await service.links(row)
+    return j.view(ReceiptOut, receipt_json(row, await service.lines(row["id"]), parent=parent, refunds=children))
 
 
 class ReceiptController(Controller):
@@ -143,7 +144,7 @@ class ReceiptController(Controller):
         ``[{sourceLineId, quantity}]``; tender amounts scaled by the refunded share (objects.md §7.6)."""
         require(ctx.caller, "invoice.refund")
         service = _service(request)
-        row = await service.refund(ctx.company_id, receipt_id, data.line_selections if data else None)
+        row = await refunds.refund(service, ctx.company_id, receipt_id, data.line_selections if data else None)
         return await _detail(service, row)
 
     @get("/{receipt_id:str}/pdf", media_type="application/pdf")

@@ -7,8 +7,8 @@ The only writer of ``receipts`` and ``receipt_lines`` (objects.md §3.10, §5.4,
   transaction (:func:`core.invoicing.numbering.take_next`), so numbers are gap-free.
 * Conversion creates the draft invoice through :meth:`core.invoicing.service.InvoiceService.create`
   in the transaction that marks the receipt ``invoiced``.
-* A refund is a new receipt, issued at once, with the selected lines negated and the tender split
-  and line discounts scaled by the refunded share of the gross total.
+* Refunds (new receipts issued at once) are made by :mod:`core.receipts.refunds` through
+  :meth:`ReceiptService.locked`, :meth:`ReceiptService.default_series_id` and the ``receipts`` tables.
 
 Every write locks the receipt row first (PostgreSQL ``FOR UPDATE``; SQLite ``BEGIN IMMEDIATE``
 already serialises writers), so two concurrent actions on one receipt run one after the other.
@@ -20,7 +20,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Sum
 
@@ -32,14 +31,14 @@ from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.series import default_series
 from core.invoicing.service import InvoiceService
-from core.money import ZERO, from_minor, round2, to_minor, to_scaled
+from core.money import from_minor, to_minor, to_scaled
 from core.proformas.lines import line_columns, line_in, totals_columns
 from core.proformas.service import company_client, company_series
 from core.receipts import states
-from core.receipts.schemas import LineSelection, ReceiptIn
+from core.receipts.schemas import ReceiptIn
 from core.receipts.tables import Receipt, ReceiptLine
 
-__all__ = ["ReceiptService", "SERIES_TYPE", "NOT_FOUND"]
+__all__ = ["DUPLICATE_NUMBER", "NOT_FOUND", "ReceiptService", "SERIES_TYPE", "temporary_number"]
 
 R = Receipt
 L = ReceiptLine
@@ -51,11 +50,7 @@ _TEXT = (
     "notes", "mentions", "internal_note", "project_reference", "issuer_name", "issuer_id", "sales_agent", "payment_method",
     "cash_register_name", "fiscal_number", "customer_name", "customer_cif", "language",
 )
-#: Columns a refund inherits from the receipt it refunds (the fiscal printer stamp included).
-_INHERITED = (
-    "client", "client_name", "currency", "exchange_rate", "language", "project_reference", "issuer_name", "issuer_id",
-    "sales_agent", "payment_method", "cash_register_name", "fiscal_number", "customer_name", "customer_cif",
-)
+DUPLICATE_NUMBER = "The series gave a receipt number that is already used; check the series counter."
 _TENDERS = ("cash_payment", "card_payment", "other_payment")
 
 
@@ -63,18 +58,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _temporary(prefix: str, receipt_id: str) -> str:
+def temporary_number(prefix: str, receipt_id: str) -> str:
+    """``prefix-`` + the last 8 hex digits of ``receipt_id`` (``BON-…``, ``REFUND-…``, objects.md §6)."""
     return f"{prefix}-{receipt_id.replace('-', '')[-8:]}"
 
 
 def _minor(value: Decimal | None) -> int | None:
     return to_minor(value) if value is not None else None
-
-
-def _plain(value: Decimal) -> str:
-    """A quantity as people write it: no exponent, no trailing zeros (``2``, ``1.5``)."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _fields(data: ReceiptIn, client: dict[str, Any] | None) -> dict[str, Any]:
@@ -88,23 +78,6 @@ def _fields(data: ReceiptIn, client: dict[str, Any] | None) -> dict[str, Any]:
         **{name: getattr(data, name) for name in _TEXT},
         **{name: _minor(getattr(data, name)) for name in _TENDERS},
     }
-
-
-class RefundLine(msgspec.Struct, frozen=True, kw_only=True):
-    """A line of a refund receipt in the attribute shape :func:`core.proformas.lines.line_columns`
-    reads (that of :class:`core.invoicing.schemas.LineIn`). Quantity and discount are negative,
-    which a request line may not be, hence a type of its own."""
-
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    unit_of_measure: str
-    vat_rate: Decimal
-    vat_category_code: str
-    discount: Decimal
-    product_id: str | None
-    product_code: str | None
-    line_note: str | None
 
 
 class ReceiptService:
@@ -217,7 +190,7 @@ class ReceiptService:
         totals, line_rows = line_columns(data.lines)
         values = {**_fields(data, client), **totals_columns(totals), "updated_at": _now()}
         async with write_transaction():
-            current = await self._locked(company_id, receipt_id)
+            current = await self.locked(company_id, receipt_id)
             states.check("edit", current["status"])
             if current["status"] != "draft":
                 values.pop("series")
@@ -229,7 +202,7 @@ class ReceiptService:
     async def delete(self, company_id: str, receipt_id: str) -> None:
         """Soft-delete a draft or cancelled receipt. Raises :class:`core.errors.InvalidTransition`."""
         async with write_transaction():
-            current = await self._locked(company_id, receipt_id)
+            current = await self.locked(company_id, receipt_id)
             states.check("delete", current["status"])
             await self._set(receipt_id, {"deleted_at": _now()})
 
@@ -243,10 +216,10 @@ class ReceiptService:
         was moved back by hand)."""
         row = await self.get(company_id, receipt_id)
         states.check("issue", row["status"])
-        series_id = row.get("series") or await self._default_series(company_id)
+        series_id = row.get("series") or await self.default_series_id(company_id)
         try:
             async with write_transaction():
-                current = await self._locked(company_id, receipt_id)
+                current = await self.locked(company_id, receipt_id)
                 result = states.check("issue", current["status"])
                 values: dict[str, Any] = {"status": result, "issued_at": _now(), "updated_at": _now()}
                 if series_id and current["number"].startswith(TEMPORARY_PREFIXES):
@@ -255,7 +228,7 @@ class ReceiptService:
                 await self._set(receipt_id, values)
         except Exception as exc:
             if is_unique_violation(exc):
-                raise Conflict("The series gave a receipt number that is already used; check the series counter.", code="DUPLICATE_NUMBER") from None
+                raise Conflict(DUPLICATE_NUMBER, code="DUPLICATE_NUMBER") from None
             raise
         return await self.get(company_id, receipt_id)
 
@@ -286,93 +259,20 @@ class ReceiptService:
             notes=notes,
         )
         async with write_transaction():
-            current = await self._locked(company_id, receipt_id)
+            current = await self.locked(company_id, receipt_id)
             result = states.check("convert", current["status"])
             invoice, _ = await self.invoices.create(company_id, data, actor=actor)
             await self._set(receipt_id, {"status": result, "converted_invoice": invoice["id"], "updated_at": _now()})
         return invoice
 
-    async def refund(self, company_id: str, receipt_id: str, selections: list[LineSelection] | None) -> dict[str, Any]:
-        """Create and issue the refund of an issued receipt (objects.md §7.6); returns the refund row.
-
-        No (or empty) ``selections``: every quantity still refundable. Otherwise per selected line
-        ``quantity`` (> 0, at most what live refunds left). Raises :class:`core.errors.Unprocessable`
-        with the contract's texts: a refund of a refund, a receipt not issued, nothing left to
-        refund, a line of another receipt, a quantity <= 0 or above the remainder.
-        """
-        refund_id = new_id()
-        try:
-            async with write_transaction():
-                parent = await self._locked(company_id, receipt_id)
-                if parent.get("refund_of"):
-                    raise Unprocessable("A refund receipt cannot itself be refunded.", code="refund_of_refund")
-                if parent["status"] not in states.TRANSITIONS["refund"][0]:
-                    raise Unprocessable("Only issued receipts can be refunded.", code="invalid_transition", messageParams={"status": parent["status"]})
-                picks = await self._picks(receipt_id, selections)
-                lines = [_negated(line, quantity) for line, quantity in picks]
-                totals, line_rows = line_columns(lines)  # type: ignore[arg-type]  # RefundLine has LineIn's attributes
-                for row, (line, _) in zip(line_rows, picks, strict=True):
-                    row["source_line"] = line["id"]
-                fields = {name: parent.get(name) for name in _INHERITED}
-                share = -Decimal(to_minor(totals.total)) / Decimal(parent["total"]) if parent["total"] else ZERO
-                fields.update({name: _scaled_tender(parent.get(name), share) for name in _TENDERS})
-                series_id = parent.get("series") or await self._default_series(company_id)
-                number = (await take_next(series_id))[0] if series_id else _temporary("REFUND", refund_id)
-                now = _now()
-                await R.insert(
-                    R(id=refund_id, company=company_id, status="issued", number=number, series=series_id, refund_of=receipt_id,
-                      issue_date=dt.date.today(), mentions=f"Storno bon fiscal {parent['number']}", issued_at=now,
-                      **fields, **totals_columns(totals), created_at=now, updated_at=now)
-                ).run()
-                await L.insert(*[L(receipt=refund_id, **r) for r in line_rows]).run()
-        except Exception as exc:
-            if is_unique_violation(exc):
-                raise Conflict("The series gave a receipt number that is already used; check the series counter.", code="DUPLICATE_NUMBER") from None
-            raise
-        return await self.get(company_id, refund_id)
-
     # --- internals ----------------------------------------------------------------------------
-
-    async def _picks(self, receipt_id: str, selections: list[LineSelection] | None) -> list[tuple[dict[str, Any], Decimal]]:
-        """(line row, quantity to refund) pairs in the parent's line order, checked against what is left."""
-        lines = await self.lines(receipt_id)
-        taken: dict[str, Decimal] = {}
-        refunded = (
-            await L.select(L.source_line, L.quantity)
-            .where((L.receipt.refund_of == receipt_id) & (L.receipt.status != "cancelled") & L.receipt.deleted_at.is_null())
-            .run()
-        )
-        for r in refunded:
-            taken[r["source_line"]] = taken.get(r["source_line"], ZERO) + abs(from_minor(r["quantity"], 6))
-        left = {line["id"]: from_minor(line["quantity"], 6) - taken.get(line["id"], ZERO) for line in lines}
-        if not selections:
-            picks = [(line, left[line["id"]]) for line in lines if left[line["id"]] > 0]
-            if not picks:
-                raise Unprocessable("Receipt has already been refunded.", code="already_refunded")
-            return picks
-        by_id = {line["id"]: line for line in lines}
-        wanted: dict[str, Decimal] = {}
-        for selection in selections:
-            if selection.source_line_id not in by_id:
-                raise Unprocessable("Selected line does not belong to this receipt.", code="refund_line_unknown")
-            if selection.quantity <= 0:
-                raise Unprocessable("Refund quantity must be positive.", code="refund_quantity_not_positive")
-            wanted[selection.source_line_id] = wanted.get(selection.source_line_id, ZERO) + selection.quantity
-        for line_id, quantity in wanted.items():
-            if quantity > left[line_id]:
-                raise Unprocessable(
-                    f'Requested quantity ({_plain(quantity)}) exceeds remaining refundable quantity ({_plain(left[line_id])}) '
-                    f'for line "{by_id[line_id]["description"]}".',
-                    code="refund_quantity_exceeded",
-                )
-        return [(line, wanted[line["id"]]) for line in lines if line["id"] in wanted]
 
     async def _insert(self, company_id: str, prefix: str, fields: dict[str, Any], lines: list[Any]) -> str:
         totals, line_rows = line_columns(lines)
         receipt_id = new_id()
         async with write_transaction():
             await R.insert(
-                R(id=receipt_id, company=company_id, status="draft", number=_temporary(prefix, receipt_id), **fields,
+                R(id=receipt_id, company=company_id, status="draft", number=temporary_number(prefix, receipt_id), **fields,
                   **totals_columns(totals), created_at=_now(), updated_at=_now())
             ).run()
             await L.insert(*[L(receipt=receipt_id, **r) for r in line_rows]).run()
@@ -380,13 +280,14 @@ class ReceiptService:
 
     async def _transition(self, company_id: str, receipt_id: str, action: str, values: dict[str, Any]) -> dict[str, Any]:
         async with write_transaction():
-            current = await self._locked(company_id, receipt_id)
+            current = await self.locked(company_id, receipt_id)
             result = states.check(action, current["status"])
             await self._set(receipt_id, {**values, "status": result, "updated_at": _now()})
         return await self.get(company_id, receipt_id)
 
-    async def _locked(self, company_id: str, receipt_id: str) -> dict[str, Any]:
-        """The live receipt row, locked for this transaction on PostgreSQL; raises :class:`NotFound`."""
+    async def locked(self, company_id: str, receipt_id: str) -> dict[str, Any]:
+        """The live receipt row, locked for the caller's :func:`write_transaction` on PostgreSQL
+        (SQLite's ``BEGIN IMMEDIATE`` already serialises writers); raises :class:`NotFound`."""
         query = R.select().where((R.id == receipt_id) & (R.company == company_id) & R.deleted_at.is_null())
         if isinstance(engine(), PostgresEngine):
             query = query.lock_rows("UPDATE")
@@ -400,7 +301,8 @@ class ReceiptService:
         await R.update({getattr(R, k): v for k, v in values.items()}).where(R.id == receipt_id).run()
 
     @staticmethod
-    async def _default_series(company_id: str) -> str | None:
+    async def default_series_id(company_id: str) -> str | None:
+        """The id of the company's default ``receipt`` series (objects.md §6), or None."""
         series = await default_series(company_id, SERIES_TYPE)
         return series["id"] if series else None
 
@@ -412,23 +314,3 @@ class ReceiptService:
             R.converted_invoice.id, R.converted_invoice.number, R.converted_invoice.status,
         )
 
-
-def _negated(line: dict[str, Any], quantity: Decimal) -> RefundLine:
-    """The refund line taking back ``quantity`` of ``line``: quantity negated, the line discount
-    scaled by the refunded share of the line's quantity and negated."""
-    original = from_minor(line["quantity"], 6) or ZERO
-    discount = from_minor(line["discount"]) or ZERO
-    share = quantity / original if original else ZERO
-    source = line_in(line)
-    return RefundLine(
-        description=source.description, quantity=-quantity, unit_price=source.unit_price, unit_of_measure=source.unit_of_measure,
-        vat_rate=source.vat_rate, vat_category_code=source.vat_category_code, discount=-round2(discount * share),
-        product_id=source.product_id, product_code=source.product_code, line_note=source.line_note,
-    )
-
-
-def _scaled_tender(amount: int | None, share: Decimal) -> int | None:
-    """A tender amount of the parent (minor units) scaled by ``share`` of the gross total and negated."""
-    if amount is None:
-        return None
-    return to_minor(-round2(from_minor(amount) * share))
