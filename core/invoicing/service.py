@@ -28,6 +28,7 @@ from core.invoicing import idempotency, states
 from core.invoicing.canonical import build_document
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
+from core.invoicing.counts import live_count
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
 from core.invoicing.totals import DraftLine, Totals, compute_totals
 from core.invoicing.units import unit_code
@@ -238,7 +239,11 @@ class InvoiceService:
                 | Invoice.sender_cif.ilike(pattern)
             )
         column = {"issueDate": Invoice.issue_date, "number": Invoice.number, "total": Invoice.total, "dueDate": Invoice.due_date}[sort]
-        total = await Invoice.count().where(where).run()
+        filters = (status, direction, document_type, client_id, search, date_from, date_to, currency, supplier_id, is_paid, is_overdue, total_min, total_max)
+        if all(value is None or value == "" for value in filters):
+            total = await live_count(company_id)
+        else:
+            total = await Invoice.count().where(where).run()
         rows = (
             await Invoice.select().output(load_json=True)
             .where(where)
