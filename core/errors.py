@@ -70,6 +70,19 @@ class Forbidden(StornoError):
     status = 403
 
 
+class InvalidApiToken(Forbidden):
+    """403 shape F (objects.md §1, §8.3): an ``Authorization`` value that is not a valid API key
+    (unknown, malformed, revoked or expired). ``message`` is the reason given as ``detail``."""
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "status_code": 403,
+            "detail": self.message or None,
+            "message": "Invalid API Token",
+            "error_code": "AUTH_HEADER_TOKEN",
+        }
+
+
 class NotFound(StornoError):
     """404: unknown resource."""
 

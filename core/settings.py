@@ -8,6 +8,8 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_DATA_DIR`` | ``./data`` | SQLite file, stored XML, outboxes, overrides |
 | ``STORNO_DATABASE_URL`` | SQLite file in the data dir | ``postgresql://user:pass@host:5432/db`` or ``sqlite:///path`` |
 | ``STORNO_BROKER_URL`` | empty: embedded broker | ``redis://host:6379/0`` for distributed mode |
+| ``STORNO_REDIS_URL`` | the broker URL when it is ``redis://``/``rediss://`` | Redis holding the rate limits shared by every replica |
+| ``STORNO_RATE_LIMITS`` | ``off`` in development, else ``production`` | ``production``: the limits of objects.md §9; ``off``: unlimited |
 | ``STORNO_ARTIFACTS_DIR`` | empty: bundled subset | official XSD/schematron directory |
 | ``STORNO_LICENSE`` / ``STORNO_LICENSE_FILE`` | empty | the licence JWT (read by :mod:`license.gate`, not here) |
 | ``STORNO_SECRET_KEY`` / ``STORNO_SECRET_KEY_FILE`` | generated into the data dir | key for access tokens |
@@ -46,6 +48,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("data")
     database_url: str = ""
     broker_url: str = ""
+    redis_url: str = ""
+    rate_limits: str = "production"
     artifacts_dir: Path | None = None
     secret_key: str = ""
     open_registration: bool = False
@@ -122,6 +126,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if database_url and not database_url.startswith(("postgres://", "postgresql://", "sqlite:///")):
         raise ConfigurationError("STORNO_DATABASE_URL must start with postgresql:// or sqlite:///.")
     artifacts = env.get("STORNO_ARTIFACTS_DIR", "").strip()
+    broker_url = env.get("STORNO_BROKER_URL", "").strip()
+    redis_url = env.get("STORNO_REDIS_URL", "").strip() or (broker_url if broker_url.startswith(("redis://", "rediss://")) else "")
+    rate_limits = env.get("STORNO_RATE_LIMITS", "").strip() or ("off" if mode == "development" else "production")
+    if rate_limits not in {"production", "off"}:
+        raise ConfigurationError(f"STORNO_RATE_LIMITS must be 'production' or 'off', not {rate_limits!r}.")
     try:
         max_body = int(env.get("STORNO_MAX_BODY_BYTES") or 10 * 1024 * 1024)
     except ValueError:
@@ -136,7 +145,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "env": mode,
         "data_dir": data_dir,
         "database_url": database_url,
-        "broker_url": env.get("STORNO_BROKER_URL", "").strip(),
+        "broker_url": broker_url,
+        "redis_url": redis_url,
+        "rate_limits": rate_limits,
         "artifacts_dir": Path(artifacts).expanduser().resolve() if artifacts else None,
         "open_registration": _flag(env.get("STORNO_OPEN_REGISTRATION")),
         "plugins_allow": tuple(p.strip() for p in env.get("STORNO_PLUGINS", "").split(",") if p.strip()),

@@ -134,7 +134,10 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         """Liveness: the process is up."""
         return {"status": "ok"}
 
+    from core.auth.apikeys.controllers import ROUTES as api_key_routes
     from core.auth.controllers import ROUTES as auth_routes
+    from core.ratelimit.limiter import build_limiter
+    from core.ratelimit.middleware import RateLimitMiddleware
     from core.auth.deps import DEPENDENCIES
     from core.invoicing.controllers import ROUTES as invoice_routes
     from core.invoicing.series import ROUTES as series_routes
@@ -149,7 +152,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.masterdata.reference import ROUTES as reference_routes
 
     route_handlers: list[Any] = [
-        health, *auth_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
+        health, *auth_routes, *api_key_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
         *submission_extra_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes,
     ]
@@ -158,10 +161,13 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         for code, handlers in providers.route_handlers():
             route_handlers.append(Router(path=f"/plugins/{code}", route_handlers=handlers))
 
+    limiter = build_limiter(settings)
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
+        middleware=[RateLimitMiddleware()],
+        on_shutdown=[limiter.close],
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Storno appliance API", version="1.0.0", path="/schema"),
@@ -169,6 +175,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         logging_config=None,  # the process entry point configures logging, not the app factory
     )
     app.state.settings = settings
+    app.state.limiter = limiter
     app.state.services = services
     app.state.invoices = services.invoices
     app.state.submissions = services.submissions

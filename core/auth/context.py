@@ -20,6 +20,14 @@ class Caller(msgspec.Struct, frozen=True):
     organisation_id: str
     role: str
     allowed_companies: tuple[str, ...] = ()
+    #: The membership's explicit permission list, replacing the role defaults (objects.md §8.5);
+    #: None when the member has the defaults of ``role``.
+    permissions: frozenset[str] | None = None
+    #: The scopes of the API key that authenticated the request (objects.md §8.3): the caller may
+    #: use only permissions both the membership and the key hold; None for a browser/JWT session.
+    scopes: frozenset[str] | None = None
+    #: The id of that API key (None for a JWT session); key management refuses such callers.
+    api_key_id: str | None = None
 
 
 class CompanyContext(msgspec.Struct, frozen=True):

@@ -7,8 +7,15 @@ it may access, and a handler declaring neither stays public. The app must hold i
 
 Errors (objects.md §1, §8.4 with the design's override):
 
-* no ``Authorization: Bearer`` header → 401 ``JWT Token not found``; bad token → 401
+* no ``Authorization`` header → 401 ``JWT Token not found``; bad token → 401
   ``Invalid JWT Token``; expired → 401 ``Expired JWT Token`` (shape E);
+* an ``Authorization`` value that does not start with ``Bearer `` is an API key (objects.md §8.3):
+  unknown, malformed, revoked or expired → 403 shape F (``Invalid API Token``); a valid key acts
+  for its user in its organisation, with only the permissions both the membership and the key hold;
+* every authenticated request takes one token of the caller's ``authenticated_api`` bucket
+  (per JWT user or per API key, objects.md §9): empty → 429 with ``Retry-After``;
+* a company-scoped request also needs the permission of its operation
+  (:func:`core.auth.operations.permission_for`) → 403 ``Permission denied.``;
 * deactivated account → 403 ``account_inactive``;
 * company (``?company=`` wins over ``X-Company``) unknown or soft-deleted → 404
   ``{"error": "Company not found."}``; in another organisation, or outside the membership's
@@ -21,12 +28,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import msgspec
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import HeaderParameter, QueryParameter
 
 from core.auth import service
+from core.auth.apikeys.service import authenticate as authenticate_api_key
 from core.auth.context import Caller, CompanyContext
+from core.auth.operations import permission_for
+from core.auth.permissions import require
 from core.auth.security import decode_access_token
 from core.auth.tables import Company
 from core.errors import Forbidden, NotFound, Unauthorized
@@ -45,12 +56,17 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def _bearer(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("JWT Token not found")
     return token.strip()
+
+
+def _is_api_key(header: str) -> bool:
+    # objects.md §8.3: any value not starting with "Bearer " is an API key (the scheme's case is
+    # not significant, RFC 9110 §11.1, so "bearer …" stays a JWT).
+    return bool(header.strip()) and header[:7].lower() != "bearer "
 
 
 async def provide_caller(
@@ -62,9 +78,24 @@ async def provide_caller(
         ),
     ] = None,
 ) -> Caller:
-    """The authenticated caller from ``Authorization: Bearer <jwt>`` (see the module docstring for errors)."""
-    claims = decode_access_token(settings_of(request).secret_key, _bearer(request))
-    return await service.load_caller(claims.user_id, claims.organisation_id, x_organization or None)
+    """The authenticated caller from ``Authorization: Bearer <jwt>`` or ``Authorization: af_…``
+    (see the module docstring for errors)."""
+    header = request.headers.get("authorization", "")
+    if _is_api_key(header):
+        key = await authenticate_api_key(header)
+        if x_organization and x_organization != key.organisation_id:
+            raise Forbidden("This API token belongs to another organization.")
+        caller = await service.load_caller(key.user_id, key.organisation_id, key.organisation_id)
+        caller = msgspec.structs.replace(caller, scopes=key.scopes, api_key_id=key.key_id)
+        credential = f"key:{key.key_id}"
+    else:
+        claims = decode_access_token(settings_of(request).secret_key, _bearer(header))
+        caller = await service.load_caller(claims.user_id, claims.organisation_id, x_organization or None)
+        credential = f"user:{caller.user_id}"
+    limiter = getattr(request.app.state, "limiter", None)
+    if limiter is not None:
+        await limiter.hit("authenticated_api", credential)
+    return caller
 
 
 def _visible(caller: Caller, company_id: str) -> bool:
@@ -90,11 +121,16 @@ async def company_for(caller: Caller, company_id: str) -> dict:
 
 
 async def provide_company(
+    request: Request,
     caller: NamedDependency[Caller],
     x_company: Annotated[str | None, HeaderParameter(name="X-Company", description="Company to act on (UUID).")] = None,
     company: Annotated[str | None, QueryParameter(description="Company to act on (UUID); wins over X-Company.")] = None,
 ) -> CompanyContext:
-    """The company the request acts on, checked against the caller's membership (module docstring)."""
+    """The company the request acts on, checked against the caller's membership, and the
+    permission of the operation (module docstring)."""
+    permission = permission_for(request.method, request.scope.get("path_template") or request.url.path)
+    if permission is not None:
+        require(caller, permission)
     wanted = (company or x_company or "").strip()
     if wanted:
         row = await company_for(caller, wanted)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.auth.context import Caller
 from core.errors import Forbidden
 
-__all__ = ["ROLES", "ROLE_PERMISSIONS", "permissions_for", "require"]
+__all__ = ["ROLES", "ROLE_PERMISSIONS", "effective_permissions", "permissions_for", "require"]
 
 ROLES = ("owner", "admin", "accountant", "employee")
 
@@ -87,7 +87,15 @@ def permissions_for(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def effective_permissions(caller: Caller) -> frozenset[str]:
+    """What ``caller`` may do: the membership's explicit list when it has one, else the role defaults (§8.5),
+    intersected with the API key's scopes when a key authenticated the request (§8.3)."""
+    granted = caller.permissions if caller.permissions is not None else permissions_for(caller.role)
+    return granted if caller.scopes is None else granted & caller.scopes
+
+
 def require(caller: Caller, permission: str) -> None:
-    """Raise :class:`core.errors.Forbidden` (403 ``Permission denied.``) unless the caller's role has ``permission``."""
-    if permission not in permissions_for(caller.role):
+    """Raise :class:`core.errors.Forbidden` (403 ``Permission denied.``) unless the caller has ``permission``
+    (:func:`effective_permissions`)."""
+    if permission not in effective_permissions(caller):
         raise Forbidden("Permission denied.")

@@ -23,6 +23,7 @@ from core.auth.permissions import permissions_for
 from core.auth.schemas import RegisterIn
 from core.auth.tables import Company, Membership, Organisation, User
 from core.db.engine import engine, write_transaction
+from core.ratelimit import limiter as ratelimit
 from core.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from core.settings import Settings
 
@@ -139,8 +140,11 @@ async def login(settings: Settings, email: str, password: str) -> dict[str, str]
 
     Raises :class:`Unauthorized` ``Invalid credentials.`` (unknown e-mail or wrong password, in
     the same time either way) and :class:`Forbidden` ``account_inactive`` /
-    ``email_not_confirmed`` (checked only after a correct password, so they reveal nothing).
+    ``email_not_confirmed`` (checked only after a correct password, so they reveal nothing);
+    :class:`core.errors.TooManyRequests` from the 6th attempt on one account within a minute
+    (objects.md §9; the per-IP limit is the middleware's), before any password is checked.
     """
+    await ratelimit.hit_current("login_account", normalise_email(email))
     user = await User.select().where(User.email == normalise_email(email)).first()
     valid = await asyncio.to_thread(security.verify_password, user["password_hash"] if user else None, password)
     if not valid or user is None:

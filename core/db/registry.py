@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.audit.tables import AuditEntry
 from core.auth.apikeys.tables import ApiKey
+from core.auth.apikeys.tables import ApiKey
 from core.auth.tables import AccountToken, Company, Invitation, Membership, Organisation, RefreshToken, User
 from core.auth.mfa.tables import BackupCode, MfaChallenge, MfaVerification, Passkey, TotpSecret
 from core.documents.tables import InvoiceAttachment, PdfTemplateConfig, StoredDocument
@@ -21,6 +22,7 @@ TABLES = [
     User,
     Membership,
     RefreshToken,
+    ApiKey,
     ApiKey,
     Company,
     AccountToken,

@@ -103,7 +103,6 @@ async def test_missing_garbage_forged_and_expired_bearer_tokens_are_401(api, set
     )
     cases = [
         ({}, "JWT Token not found"),
-        ({"Authorization": "Basic abc"}, "JWT Token not found"),
         ({"Authorization": "Bearer "}, "JWT Token not found"),
         ({"Authorization": "Bearer garbage"}, "Invalid JWT Token"),
         ({"Authorization": f"Bearer {forged}"}, "Invalid JWT Token"),
@@ -115,6 +114,9 @@ async def test_missing_garbage_forged_and_expired_bearer_tokens_are_401(api, set
         answer = await api.get("/api/v1/me", headers=headers)
         assert answer.status_code == 401, headers
         assert answer.json() == {"code": 401, "message": message}, headers
+    # objects.md §8.3: any other scheme is taken for an API key, refused with 403 shape F
+    basic = await api.get("/api/v1/me", headers={"Authorization": "Basic abc"})
+    assert basic.status_code == 403 and basic.json()["error_code"] == "AUTH_HEADER_TOKEN"
 
 
 @pytest.mark.parametrize("path", ["/api/auth/refresh", "/api/auth/token/refresh"])
