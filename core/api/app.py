@@ -24,6 +24,7 @@ from core.invoicing.service import InvoiceService
 from core.mail.outbox import deliver_pending
 from core.mail.tables import OutgoingMail
 from core.plugins import PluginRegistry, load_plugins
+from core.recurring.service import RecurringService
 from core.settings import Settings
 from core.submissions.service import SubmissionService
 from core.submissions.sync import SyncService
@@ -46,6 +47,7 @@ class Services:
         self.runtime: Runtime | None = None
         self.submissions = SubmissionService(self.invoices, self.store, enqueue=self.enqueue, provider_settings=self.provider_settings)
         self.sync = SyncService(self.store, provider_settings=self.provider_settings)
+        self.recurring = RecurringService(self.invoices)
 
     def provider_settings(self, code: str) -> dict[str, Any]:
         """A provider's settings section: environment variables, overridden by the sandbox."""
@@ -65,6 +67,7 @@ class Services:
             SyncState.due_at.is_not_null() & (SyncState.due_at <= now) & (SyncState.status != "running")
         ).run()
         items += [("sync.company", (s["company"], s["provider"])) for s in syncs]
+        items += [("recurring.generate", due) for due in await self.recurring.due()]
         if self.settings.smtp_url and await OutgoingMail.exists().where(OutgoingMail.status == "pending"):
             items.append(("mail.deliver", ()))
         return items
@@ -78,7 +81,8 @@ class Services:
         self.runtime = Runtime(
             make_broker(self.settings.broker_url),
             loop,
-            {"submission.step": self.submissions.step, "sync.company": self.sync.run, "mail.deliver": self.deliver_mail},
+            {"submission.step": self.submissions.step, "sync.company": self.sync.run, "mail.deliver": self.deliver_mail,
+             "recurring.generate": self.recurring.run_job},
             self.due,
         )
         return self.runtime
@@ -150,11 +154,12 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.receipts.controllers import ROUTES as receipt_routes
     from core.einvoice.controllers import ROUTES as einvoice_routes
     from core.masterdata.reference import ROUTES as reference_routes
+    from core.recurring.controllers import ROUTES as recurring_routes
 
     route_handlers: list[Any] = [
         health, *auth_routes, *api_key_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
         *submission_extra_routes,
-        *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes,
+        *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes, *recurring_routes,
     ]
     if registry is not None:  # plugin routes are known only once the plugins are loaded
         providers.activate(registry)

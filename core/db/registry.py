@@ -13,6 +13,7 @@ from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, Invoic
 from core.mail.tables import OutgoingMail
 from core.masterdata.tables import Client, Product, Supplier, VatRate
 from core.proformas.tables import ProformaInvoice, ProformaLine
+from core.recurring.tables import RecurringGeneration, RecurringInvoice, RecurringLine
 from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
 from core.receipts.tables import Receipt, ReceiptLine
 from core.submissions.tables import EfacturaMessage, ProviderCredential, Submission, SyncState
@@ -38,6 +39,7 @@ TABLES = [
     ProformaInvoice, ProformaLine, DeliveryNote, DeliveryNoteLine,
     Receipt, ReceiptLine,
     Payment,
+    RecurringInvoice, RecurringLine, RecurringGeneration,
     Submission,
     ProviderCredential,
     SyncState,

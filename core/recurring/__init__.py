@@ -1,0 +1,1 @@
+"""Recurring invoice templates and their scheduled generation (objects.md §3.11)."""
