@@ -197,7 +197,8 @@ class PdfTemplateConfigController(Controller):
         return view(r.PdfTemplateConfig, await pdf_config.update(ctx.company_id, data))
 
     @get("/templates", summary="Available templates")
-    async def templates(self) -> list[r.PdfTemplate]:
+    async def templates(self, ctx: Ctx) -> list[r.PdfTemplate]:
+        """Authenticated and company-checked like every other ``/api/v1`` route."""
         return [r.PdfTemplate(slug=slug, name=slug.capitalize(), description=text) for slug, text in pdf.TEMPLATES.items()]
 
     @post("/preview", media_type="application/pdf", status_code=200, summary="Render a preview PDF with the given settings (not saved)")
