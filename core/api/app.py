@@ -161,6 +161,9 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         *submission_extra_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes, *recurring_routes,
     ]
+    from core.auth.mfa.controllers import ROUTES as mfa_routes
+
+    route_handlers += mfa_routes
     if registry is not None:  # plugin routes are known only once the plugins are loaded
         providers.activate(registry)
         for code, handlers in providers.route_handlers():

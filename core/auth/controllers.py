@@ -19,13 +19,17 @@ from core.auth.deps import settings_of
 from core.auth.schemas import CompanyIn, CompanyPatch, LoginIn, RefreshIn, RegisterIn
 from core.auth.security import REFRESH_TTL
 
-__all__ = ["ROUTES", "REFRESH_COOKIE"]
+__all__ = ["ROUTES", "REFRESH_COOKIE", "with_refresh_cookie"]
 
 #: The refresh token also travels as this HttpOnly cookie (objects.md §8.1).
 REFRESH_COOKIE = "__refresh__token"
 
 
-def _with_cookie(tokens: dict[str, str]) -> Response[dict[str, str]]:
+def with_refresh_cookie(tokens: dict[str, Any]) -> Response[dict[str, Any]]:
+    """A 200 response of ``tokens`` that also sets the refresh cookie when a refresh token is
+    issued (an MFA challenge answer carries none)."""
+    if not tokens.get("refresh_token"):
+        return Response(tokens, status_code=200)
     cookie = Cookie(
         key=REFRESH_COOKIE,
         value=tokens["refresh_token"],
@@ -36,6 +40,9 @@ def _with_cookie(tokens: dict[str, str]) -> Response[dict[str, str]]:
         max_age=int(REFRESH_TTL.total_seconds()),
     )
     return Response(tokens, status_code=200, cookies=[cookie])
+
+
+_with_cookie = with_refresh_cookie
 
 
 class AuthController(Controller):
@@ -49,8 +56,9 @@ class AuthController(Controller):
         return await service.register(settings_of(request), data)
 
     @post("/auth", status_code=200, summary="Log in with e-mail and password: {token, refresh_token}")
-    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[dict[str, str]]:
-        return _with_cookie(await service.login(settings_of(request), data.email, data.password))
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[dict[str, Any]]:
+        ip = request.client.host if request.client else None
+        return _with_cookie(await service.login(settings_of(request), data.email, data.password, ip=ip))
 
     @post(
         ["/auth/refresh", "/auth/token/refresh", "/token/refresh"],

@@ -19,6 +19,8 @@ from piccolo.engine.postgres import PostgresEngine
 from core.api import json as j
 from core.auth import security
 from core.auth.context import Caller
+from core.auth.mfa import challenges as mfa_challenges
+from core.audit import log as audit
 from core.auth.permissions import permissions_for
 from core.auth.schemas import RegisterIn
 from core.auth.tables import Company, Membership, Organisation, User
@@ -27,7 +29,17 @@ from core.ratelimit import limiter as ratelimit
 from core.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from core.settings import Settings
 
-__all__ = ["load_caller", "login", "me", "normalise_email", "refresh", "register"]
+__all__ = [
+    "check_account",
+    "complete_login",
+    "issue_login",
+    "load_caller",
+    "login",
+    "me",
+    "normalise_email",
+    "refresh",
+    "register",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FIRST_RUN_LOCK = 0x53_54_52_4E  # "STRN": serialises first-run registrations on PostgreSQL
@@ -135,8 +147,9 @@ def _check_account(user: dict[str, Any]) -> None:
         raise Forbidden("Confirm your e-mail address before logging in.", code="email_not_confirmed")
 
 
-async def login(settings: Settings, email: str, password: str) -> dict[str, str]:
-    """Check the password and return ``{token, refresh_token}`` (objects.md §8.1).
+async def login(settings: Settings, email: str, password: str, *, ip: str | None = None) -> dict[str, Any]:
+    """Check the password and return ``{token, refresh_token}`` (objects.md §8.1), or the MFA
+    challenge of :func:`complete_login`; ``ip`` (the client's address) goes to the audit log.
 
     Raises :class:`Unauthorized` ``Invalid credentials.`` (unknown e-mail or wrong password, in
     the same time either way) and :class:`Forbidden` ``account_inactive`` /
@@ -153,19 +166,52 @@ async def login(settings: Settings, email: str, password: str) -> dict[str, str]
     if security.needs_rehash(user["password_hash"]):
         rehashed = await asyncio.to_thread(security.hash_password, password)
         await User.update({User.password_hash: rehashed}).where(User.id == user["id"])
-    return await complete_login(settings, user, method="password")
+    return await complete_login(settings, user, method="password", ip=ip)
 
 
-async def complete_login(settings: Settings, user: dict[str, Any], *, method: str) -> dict[str, Any]:
+async def complete_login(
+    settings: Settings, user: dict[str, Any], *, method: str, ip: str | None = None
+) -> dict[str, Any]:
     """What every primary login (``method``: ``password``, ``google``…) ends with, once the user
     is authenticated and their account checked: ``{token, refresh_token}`` for the default
-    membership's organisation (objects.md §8.1, §8.4).
+    membership's organisation (objects.md §8.1, §8.4) — or, when the user has MFA (an enabled
+    TOTP or any passkey), no tokens but the challenge ``{"mfa_required": true, "mfa_token":
+    <64 hex>, "mfa_methods": [...]}`` to answer at ``POST /api/auth/mfa/verify`` (§8.2).
 
-    The single place where a second factor is demanded (objects.md §8.2) and where the login is
-    audited, so no login path can skip either.
+    The single place where a second factor is demanded and where the login is audited
+    (``auth.login``, via :func:`issue_login`), so no login path can skip either.
+    """
+    challenge = await mfa_challenges.start_login(user["id"], method=method)
+    if challenge is not None:
+        return challenge
+    return await issue_login(settings, user, method=method, ip=ip)
+
+
+async def issue_login(
+    settings: Settings,
+    user: dict[str, Any],
+    *,
+    method: str,
+    ip: str | None = None,
+    second_factor: str | None = None,
+) -> dict[str, str]:
+    """Issue ``{token, refresh_token}`` to ``user`` for the default membership's organisation and
+    audit ``auth.login`` (``details``: ``method``, and ``mfa`` = the second factor's type when
+    one was answered). Called by :func:`complete_login`, after a login MFA challenge is answered,
+    and by the passkey login (which is a second factor in itself); never skip the MFA check by
+    calling it from a primary login.
     """
     membership = await _default_membership(await _memberships(user["id"]))
-    return await _tokens(settings, user, membership["org_id"] if membership else None)
+    organisation_id = membership["org_id"] if membership else None
+    issued = await _tokens(settings, user, organisation_id)
+    details = {"method": method, **({"mfa": second_factor} if second_factor else {})}
+    await audit.record("auth.login", actor=user["id"], organisation=organisation_id, target=user["id"], ip=ip, details=details)
+    return issued
+
+
+def check_account(user: dict[str, Any]) -> None:
+    """Raise the account-state 403 (``account_inactive``, ``email_not_confirmed``) for ``user``."""
+    _check_account(user)
 
 
 async def refresh(settings: Settings, refresh_token: str | None) -> dict[str, str]:

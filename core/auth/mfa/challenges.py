@@ -36,6 +36,7 @@ __all__ = [
     "methods_for",
     "now",
     "spend_verification",
+    "start_login",
 ]
 
 #: Lifetime of a challenge (login MFA, step-up, WebAuthn ceremony).
@@ -183,3 +184,13 @@ async def spend_verification(user_id: str, token: str | None) -> bool:
         .returning(MfaVerification.id)
     )
     return bool(spent)
+
+
+async def start_login(user_id: str, *, method: str) -> dict[str, Any] | None:
+    """The login MFA challenge for ``user_id`` after a successful primary login by ``method``
+    (objects.md §8.2): ``{"mfa_required": true, "mfa_token": <64 hex>, "mfa_methods": [...]}``,
+    or None when the user has no MFA (tokens are issued at once)."""
+    if not await has_mfa(user_id):
+        return None
+    token = await create("login", user_id, login_method=method)
+    return {"mfa_required": True, "mfa_token": token, "mfa_methods": await methods_for(user_id)}
