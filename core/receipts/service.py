@@ -182,7 +182,9 @@ class ReceiptService:
 
     async def update(self, company_id: str, receipt_id: str, data: ReceiptIn) -> dict[str, Any]:
         """Replace a draft or issued receipt's fields and lines (number kept; the series of an issued
-        receipt too). Raises :class:`core.errors.InvalidTransition`, :class:`NotFound`."""
+        receipt too). Raises :class:`core.errors.InvalidTransition`, :class:`NotFound`, and
+        :class:`core.errors.Unprocessable` for a refund receipt or a receipt with live refunds: their
+        lines are tied to each other by ``source_line`` (what is left to refund would be wrong)."""
         states.check("edit", (await self.get(company_id, receipt_id))["status"])
         client = await company_client(company_id, data.client_id)
         if data.document_series_id:
@@ -192,6 +194,10 @@ class ReceiptService:
         async with write_transaction():
             current = await self.locked(company_id, receipt_id)
             states.check("edit", current["status"])
+            if current.get("refund_of"):
+                raise Unprocessable("A refund receipt cannot be edited.", code="refund_not_editable")
+            if await R.exists().where((R.refund_of == receipt_id) & (R.status != "cancelled") & R.deleted_at.is_null()).run():
+                raise Unprocessable("A receipt with refunds cannot be edited; cancel its refunds first.", code="receipt_has_refunds")
             if current["status"] != "draft":
                 values.pop("series")
             await self._set(receipt_id, values)

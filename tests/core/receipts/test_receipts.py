@@ -257,6 +257,9 @@ def test_refunds_full_partial_and_their_rules(settings, registry):
         assert [(l["quantity"], l["description"]) for l in rest.json()["lines"]] == [(-1, "Line A")]
         assert (rest.json()["total"], rest.json()["cashPayment"]) == (-11.9, -11.9)
         _unprocessable(_refund(http, parent["id"]), "Receipt has already been refunded.")
+        # refunds and refunded receipts keep their lines: they are tied by sourceLineId
+        _unprocessable(http.put(f"{BASE}/{partial['id']}", json={"lines": LINES}), "A refund receipt cannot be edited.")
+        _unprocessable(http.put(f"{BASE}/{parent['id']}", json={"lines": LINES}), "A receipt with refunds cannot be edited; cancel its refunds first.")
         detail = http.get(f"{BASE}/{parent['id']}").json()
         assert [r["id"] for r in detail["refundedBy"]] == [partial["id"], rest.json()["id"]] and detail["status"] == "issued"
         # a cancelled refund gives its quantities back
