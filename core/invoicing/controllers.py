@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
@@ -86,7 +87,7 @@ class InvoiceController(Controller):
         )
         return j.view(r.InvoicePage, j.page([invoice_json(row, detail=False) for row in rows], total, page, limit))
 
-    @post("/")
+    @post("/", responses={200: ResponseSpec(data_container=r.InvoiceResult, description="Replay of an Idempotency-Key: the first result")})
     async def create_invoice(self, request: Request, ctx: Ctx, data: JSONBody[InvoiceIn]) -> Response[r.InvoiceResult]:
         """Create a draft invoice or credit note; ``Idempotency-Key`` (or ``idempotencyKey``) dedups.
 
