@@ -20,6 +20,8 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_SMTP_URL`` / ``STORNO_SMTP_URL_FILE`` | empty: mail stays in the outbox directory | ``smtp://user:pass@host:587`` (STARTTLS) or ``smtps://…:465`` |
 | ``STORNO_MAIL_FROM`` | ``storno@localhost`` | sender address of the appliance's e-mail |
 | ``STORNO_PUBLIC_URL`` | ``http://localhost:8000`` | base of the links put in e-mails (confirmation, reset, invitations) |
+| ``STORNO_GOOGLE_CLIENT_ID`` | empty: Google sign-in off | OAuth client id; the audience of Google ID tokens (``POST /api/auth/google``) |
+| ``STORNO_GOOGLE_JWKS_URL`` | Google's ``oauth2/v3/certs`` | where Google's token-signing keys (JWKS) are fetched from |
 | ``STORNO_VIES_URL`` | the EC's VIES REST ``check-vat-number`` | EU VAT number checks (``GET /api/v1/clients/vies-lookup``) |
 | ``STORNO_ANAF_*`` | ANAF production hosts | see :mod:`plugins.anaf.settings` |
 """
@@ -39,6 +41,8 @@ __all__ = ["Settings", "load_settings"]
 
 #: The European Commission's VIES REST service (``POST`` ``{"countryCode", "vatNumber"}``).
 VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
+#: Google's published signing keys of its ID tokens (JWKS, RFC 7517).
+GOOGLE_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,6 +65,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_url: str = ""
     mail_from: str = "storno@localhost"
     public_url: str = "http://localhost:8000"
+    google_client_id: str = ""
+    google_jwks_url: str = GOOGLE_JWKS_URL
     provider_settings: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
 
     @property
@@ -157,6 +163,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "smtp_url": _secret(env, "STORNO_SMTP_URL") or "",
         "mail_from": env.get("STORNO_MAIL_FROM", "").strip() or "storno@localhost",
         "public_url": (env.get("STORNO_PUBLIC_URL", "").strip() or "http://localhost:8000").rstrip("/"),
+        "google_client_id": env.get("STORNO_GOOGLE_CLIENT_ID", "").strip(),
+        "google_jwks_url": env.get("STORNO_GOOGLE_JWKS_URL", "").strip() or GOOGLE_JWKS_URL,
         "provider_settings": providers,
     }
     values.update(overrides)

@@ -140,6 +140,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
 
     from core.auth.apikeys.controllers import ROUTES as api_key_routes
     from core.auth.controllers import ROUTES as auth_routes
+    from core.auth.account_controllers import ROUTES as account_routes
     from core.ratelimit.limiter import build_limiter
     from core.ratelimit.middleware import RateLimitMiddleware
     from core.auth.deps import DEPENDENCIES
@@ -157,7 +158,7 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
     from core.recurring.controllers import ROUTES as recurring_routes
 
     route_handlers: list[Any] = [
-        health, *auth_routes, *api_key_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
+        health, *auth_routes, *account_routes, *api_key_routes, *masterdata_routes, *reference_routes, *series_routes, *invoice_routes, *submission_routes,
         *submission_extra_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes, *recurring_routes,
     ]

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 
 from core.api import json as j
+from core.audit.log import record
 from core.auth.context import Caller
 from core.auth.deps import company_for
 from core.auth.permissions import require
@@ -32,7 +33,7 @@ from core.masterdata import catalogue, registry
 from core.masterdata.service import normalise_tax_id
 from core.submissions.tables import ProviderCredential, SyncState
 
-__all__ = ["company_json", "create_company", "get_company", "list_companies", "update_company"]
+__all__ = ["company_json", "create_company", "delete_company", "get_company", "list_companies", "toggle_sync", "update_company"]
 
 log = logging.getLogger("storno.companies")
 DUPLICATE = "This company is already added to your organization."
@@ -285,4 +286,32 @@ async def update_company(caller: Caller, company_id: str, data: CompanyPatch) ->
         sent["vat_code"] = ("EL" if country == "GR" else country) + row["cif"]  # BT-31 of a VAT payer
     if sent:
         await Company.update({getattr(Company, k): v for k, v in sent.items()}).where(Company.id == company_id)
+    return await _detail(await company_for(caller, company_id))
+
+
+async def delete_company(caller: Caller, company_id: str, *, ip: str | None = None) -> None:
+    """``DELETE /api/v1/companies/{id}``: soft delete (``deletedAt`` now; ``hardDeleteAt`` 5 days later,
+    objects.md §3.12). The company disappears from lists and contexts at once; its CIF may be added again.
+
+    Raises :class:`NotFound` (unknown or already deleted) and :class:`Forbidden` (access or role).
+    """
+    require(caller, "company.delete")
+    row = await company_for(caller, company_id)
+    async with write_transaction():
+        await Company.update({Company.deleted_at: dt.datetime.now(dt.timezone.utc)}).where(
+            (Company.id == company_id) & Company.deleted_at.is_null()
+        )
+        await record(
+            "company.deleted", actor=caller.user_id, organisation=caller.organisation_id, target=company_id, ip=ip,
+            details={"cif": row["cif"], "name": row["name"]},
+        )
+    log.info("company %s (CIF %s) soft-deleted from organisation %s", company_id, row["cif"], caller.organisation_id)
+
+
+async def toggle_sync(caller: Caller, company_id: str) -> dict[str, Any]:
+    """``POST /api/v1/companies/{id}/toggle-sync``: flips automatic e-Factura sync (``syncEnabled``);
+    returns the company detail. Raises :class:`NotFound` and :class:`Forbidden` (access or role)."""
+    require(caller, "company.edit")
+    row = await company_for(caller, company_id)
+    await Company.update({Company.sync_enabled: not row["sync_enabled"]}).where(Company.id == company_id)
     return await _detail(await company_for(caller, company_id))

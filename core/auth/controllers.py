@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
@@ -106,6 +106,14 @@ class CompanyController(Controller):
         self, caller: NamedDependency[Caller], company_id: CompanyId, data: JSONBody[CompanyPatch]
     ) -> dict[str, Any]:
         return await companies.update_company(caller, company_id, data)
+
+    @delete("/{company_id:str}", status_code=204, summary="Soft-delete a company (purged after a 5-day grace)")
+    async def remove(self, request: Request, caller: NamedDependency[Caller], company_id: CompanyId) -> None:
+        await companies.delete_company(caller, company_id, ip=request.client.host if request.client else None)
+
+    @post("/{company_id:str}/toggle-sync", status_code=200, summary="Turn automatic e-Factura sync on or off")
+    async def toggle_sync(self, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
+        return await companies.toggle_sync(caller, company_id)
 
 
 #: Mounted by the app factory.

@@ -3,9 +3,13 @@
 Only writer of ``users``, ``organisations`` and ``memberships`` (objects.md §8.1, §8.4, §3.18).
 
 First run: while no organisation exists, ``POST /api/auth/register`` creates the user, their
-organisation and the owner membership, with the e-mail verified so the owner can log in at once.
-Afterwards registration is refused (403) unless ``Settings.open_registration``; users registered
-then start unverified (login answers 403 ``email_not_confirmed`` until they confirm).
+organisation and the owner membership, with the e-mail verified so the owner can log in at once
+(the person installing the appliance, before any SMTP server may be configured; the demo and the
+tests rely on it, in every ``STORNO_ENV``). Afterwards registration is refused (403) unless
+``Settings.open_registration``; users registered then start unverified and get a confirmation
+e-mail (:mod:`core.auth.tokens`; login answers 403 ``email_not_confirmed`` until they confirm
+through ``POST /api/auth/confirm-email``). Everyone else joins through an invitation
+(:mod:`core.auth.invitations`).
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from core.api import json as j
-from core.auth import security
+from core.audit.log import record
+from core.auth import security, tokens
 from core.auth.context import Caller
 from core.auth.mfa import challenges as mfa_challenges
 from core.audit import log as audit
-from core.auth.permissions import permissions_for
+from core.auth.permissions import effective_permissions
 from core.auth.schemas import RegisterIn
 from core.auth.tables import Company, Membership, Organisation, User
 from core.db.engine import engine, write_transaction
@@ -53,6 +58,11 @@ def normalise_email(value: str) -> str:
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:200] or "organisation"
+
+
+#: Public names for the other account flows that create organisations (Google sign-up).
+slug = _slug
+FIRST_RUN_LOCK = _FIRST_RUN_LOCK
 
 
 async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
@@ -94,6 +104,9 @@ async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
         org = Organisation(name=org_name, slug=_slug(org_name))
         await org.save()
         await Membership(user=user.id, organisation=org.id, role="owner", allowed_companies=[]).save()
+        if not first_run:
+            await tokens.send_confirmation(settings, user.id, email)
+        await record("auth.register", actor=user.id, organisation=org.id, target=user.id, details={"firstRun": first_run})
     message = (
         "Account created; you can log in now."
         if first_run
@@ -109,6 +122,7 @@ async def _memberships(user_id: str) -> list[dict[str, Any]]:
             Membership.id,
             Membership.role,
             Membership.allowed_companies,
+            Membership.permissions,
             Membership.organisation.id.as_alias("org_id"),
             Membership.organisation.name.as_alias("org_name"),
             Membership.organisation.slug.as_alias("org_slug"),
@@ -260,18 +274,20 @@ async def load_caller(user_id: str, token_org: str | None, requested_org: str | 
     if row is None:
         raise Forbidden("You are not a member of any organization.")
     allowed = row["allowed_companies"] or []
+    custom = row.get("permissions")
     return Caller(
         user_id=user["id"],
         email=user["email"],
         organisation_id=row["org_id"],
         role=row["role"],
         allowed_companies=tuple(str(c) for c in allowed),
+        permissions=frozenset(str(p) for p in custom) if isinstance(custom, list) else None,
     )
 
 
 async def me(caller: Caller) -> dict[str, Any]:
     """``GET /api/v1/me``: the profile subset of objects.md §3.18 (no plan/billing, MFA off)."""
-    user = await User.select().where(User.id == caller.user_id).first()
+    user = await User.select().where(User.id == caller.user_id).output(load_json=True).first()
     rows = await _memberships(caller.user_id)
     current = next(r for r in rows if r["org_id"] == caller.organisation_id)
     full_name = " ".join(p for p in (user["first_name"], user["last_name"]) if p) or None
@@ -281,15 +297,16 @@ async def me(caller: Caller) -> dict[str, Any]:
         "firstName": user["first_name"],
         "lastName": user["last_name"],
         "fullName": full_name,
-        "phone": None,
+        "phone": user["phone"],
         "locale": user["locale"],
-        "timezone": "Europe/Bucharest",
+        "timezone": user["timezone"],
         "roles": ["ROLE_USER"],
         "active": user["active"],
         "emailVerified": user["email_verified"],
         "mfaEnabled": False,
         "hasPassword": bool(user["password_hash"]),
         "createdAt": j.stamp(user["created_at"]),
+        "preferences": user["preferences"] if isinstance(user["preferences"], dict) else {},
         "organization": {
             "id": current["org_id"],
             "name": current["org_name"],
@@ -304,7 +321,7 @@ async def me(caller: Caller) -> dict[str, Any]:
             }
             for r in rows
         ],
-        "permissions": sorted(permissions_for(caller.role)),
+        "permissions": sorted(effective_permissions(caller)),
         "currentRole": caller.role,
         "allowedCompanies": list(caller.allowed_companies),
     }

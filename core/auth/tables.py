@@ -1,7 +1,9 @@
 """Tables of identity and tenancy: organisations, users, memberships, companies.
 
 Owned by :mod:`core.auth.service` (users, organisations, memberships), :mod:`core.auth.security`
-(refresh tokens) and :mod:`core.auth.companies` (companies); no other module writes them.
+(refresh tokens) and :mod:`core.auth.companies` (companies); no other module writes them, except
+that :mod:`core.auth.accounts` (confirmation, reset, Google, profile), :mod:`core.auth.members`
+and :mod:`core.auth.invitations` write the user and membership columns of their flows.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ class User(Table, tablename="users"):
     active = Boolean(default=True)
     email_verified = Boolean(default=False)
     created_at = Stamp()
+    # m0014: Google account subject (``sub`` of its ID tokens), profile fields, account deletion
+    google_sub = Varchar(length=255, null=True, default=None)
+    phone = Varchar(length=50, null=True, default=None)
+    timezone = Varchar(length=64, default="Europe/Bucharest")
+    preferences = JSON(default={})
+    deleted_at = Stamp(null=True, default=None)
 
 
 class Membership(Table, tablename="memberships"):
@@ -49,6 +57,8 @@ class Membership(Table, tablename="memberships"):
     active = Boolean(default=True)
     allowed_companies = JSON(default=[])
     created_at = Stamp()
+    #: m0014: explicit permission list replacing the role defaults (objects.md §8.5); null = defaults
+    permissions = JSON(null=True, default=None)
 
 
 class Company(Table, tablename="companies"):
@@ -101,4 +111,42 @@ class RefreshToken(Table, tablename="refresh_tokens"):
     expires_at = Stamp()
     used_at = Stamp(null=True, default=None)
     revoked_at = Stamp(null=True, default=None)
+    created_at = Stamp()
+
+
+class AccountToken(Table, tablename="account_tokens"):
+    """A single-use e-mail token: ``purpose`` ``confirm_email`` or ``password_reset``.
+
+    Stored only as the SHA-256 hex digest of its text; spent by setting ``used_at``.
+    Created by migration m0014; written only by :mod:`core.auth.accounts`.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    user = ForeignKey(User, null=False)
+    purpose = Varchar(length=20)
+    token_hash = Varchar(length=64)
+    expires_at = Stamp()
+    used_at = Stamp(null=True, default=None)
+    created_at = Stamp()
+
+
+class Invitation(Table, tablename="invitations"):
+    """An invitation of ``email`` to join ``organisation`` with ``role`` (objects.md §3.18).
+
+    ``status``: ``pending``, ``accepted`` or ``cancelled`` (``expired`` is shown for a pending one
+    past ``expires_at``). The token is stored only as its SHA-256 digest; accepting spends it.
+    Created by migration m0014; written only by :mod:`core.auth.invitations`.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    organisation = ForeignKey(Organisation, null=False)
+    email = Varchar(length=255)
+    role = Varchar(length=20)
+    allowed_companies = JSON(default=[])
+    status = Varchar(length=12, default="pending")
+    token_hash = Varchar(length=64)
+    invited_by = Varchar(length=36, null=True, default=None)
+    accepted_by = Varchar(length=36, null=True, default=None)
+    expires_at = Stamp()
+    accepted_at = Stamp(null=True, default=None)
     created_at = Stamp()
