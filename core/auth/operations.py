@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from core.auth.permissions import ROLE_PERMISSIONS
 
-__all__ = ["ACTIONS", "AREAS", "permission_for"]
+__all__ = ["ACTIONS", "AREAS", "VIEWS", "permission_for"]
 
 #: Area (first segment after /api/v1) -> (permission resource, how writes are named).
 #: ``crud``: POST create, PUT/PATCH edit, DELETE delete; otherwise the one write verb given.
@@ -49,7 +49,11 @@ AREAS: dict[str, tuple[str, str]] = {
     "declarations": ("declaration", "submit"),
     "exports": ("export", "data"),
     "backup": ("backup", "manage"),
+    "anaf": ("settings", "manage"),  # the company's ANAF authorisation (tokens, one-time links)
 }
+
+#: Areas whose reads need another permission than ``<resource>.view``.
+VIEWS: dict[str, str] = {"anaf": "efactura.view"}
 
 _CRUD = {"POST": "create", "PUT": "edit", "PATCH": "edit", "DELETE": "delete"}
 
@@ -93,11 +97,13 @@ def permission_for(method: str, path_template: str) -> str | None:
     resource, write = AREAS[segments[2]]
     literals = [s for s in segments[3:] if not s.startswith("{")]
     action = literals[-1] if literals else None
+    if segments[2] == "companies" and action is None:
+        return None  # the company itself (company.view/edit, checked by its service), not a sub-resource
     method = method.upper()
     if action == "payments":
         return "payment.view" if method in ("GET", "HEAD") else f"payment.{_CRUD.get(method, 'create')}"
     if method in ("GET", "HEAD", "OPTIONS"):
-        view = f"{resource}.view"  # areas without a view permission (backup, export) read with their write one
+        view = VIEWS.get(segments[2]) or f"{resource}.view"  # areas without a view permission (backup, export) read with their write one
         return view if view in ROLE_PERMISSIONS["owner"] else f"{resource}.{write}"
     if action in ACTIONS:
         permission = ACTIONS[action].format(r=resource)
