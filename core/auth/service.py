@@ -286,7 +286,7 @@ async def load_caller(user_id: str, token_org: str | None, requested_org: str | 
 
 
 async def me(caller: Caller) -> dict[str, Any]:
-    """``GET /api/v1/me``: the profile subset of objects.md §3.18 (no plan/billing, MFA off)."""
+    """``GET /api/v1/me``: the profile subset of objects.md §3.18 (no plan/billing)."""
     user = await User.select().where(User.id == caller.user_id).output(load_json=True).first()
     rows = await _memberships(caller.user_id)
     current = next(r for r in rows if r["org_id"] == caller.organisation_id)
@@ -303,7 +303,7 @@ async def me(caller: Caller) -> dict[str, Any]:
         "roles": ["ROLE_USER"],
         "active": user["active"],
         "emailVerified": user["email_verified"],
-        "mfaEnabled": False,
+        "mfaEnabled": await mfa_challenges.has_mfa(caller.user_id),
         "hasPassword": bool(user["password_hash"]),
         "createdAt": j.stamp(user["created_at"]),
         "preferences": user["preferences"] if isinstance(user["preferences"], dict) else {},

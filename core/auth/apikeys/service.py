@@ -10,7 +10,9 @@ objects.md §8.3 and §3.16:
 * a request authenticated by a key may use only permissions that both the membership and the key
   hold (:func:`core.auth.permissions.effective_permissions` intersects ``Caller.scopes``);
 * a revoked (``revokedAt``) or expired (``expireAt``) key is refused from that instant, with 403
-  shape F (:class:`core.errors.InvalidApiToken`); ``lastUsedAt`` is updated on every accepted use;
+  shape F (:class:`core.errors.InvalidApiToken`); ``lastUsedAt`` is updated on every accepted use,
+  at a resolution of :data:`LAST_USED_RESOLUTION` (a busy key is not rewritten on every request:
+  on SQLite each write is a commit that takes the database's write lock);
 * keys are managed only from a browser/JWT session: a caller authenticated by a key gets 403;
 * creation needs a fresh step-up verification when the user has MFA
   (:func:`core.auth.stepup.require_step_up`).
@@ -59,6 +61,8 @@ KEY_PREFIX = "af_"
 #: Characters of a key shown as ``tokenPrefix``.
 PREFIX_LENGTH = 12
 _KEY_SHAPE = re.compile(r"^af_[0-9a-f]{64}$")
+#: ``lastUsedAt`` is rewritten only when the stored value is older than this.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=1)
 
 #: Every permission name a key may carry: the owner's set, which is all 50 of objects.md §8.5.
 ALL_SCOPES: frozenset[str] = ROLE_PERMISSIONS["owner"]
@@ -154,7 +158,14 @@ async def authenticate(raw_key: str, *, now: dt.datetime | None = None) -> KeyId
         raise InvalidApiToken("Malformed API token.")
     wanted = digest(candidate)
     row = await ApiKey.select(
-        ApiKey.id, ApiKey.user, ApiKey.organisation, ApiKey.token_hash, ApiKey.scopes, ApiKey.expires_at, ApiKey.revoked_at
+        ApiKey.id,
+        ApiKey.user,
+        ApiKey.organisation,
+        ApiKey.token_hash,
+        ApiKey.scopes,
+        ApiKey.expires_at,
+        ApiKey.revoked_at,
+        ApiKey.last_used_at,
     ).where(ApiKey.token_hash == wanted).output(load_json=True).first()
     if row is None or not hmac.compare_digest(row["token_hash"], wanted):
         raise InvalidApiToken("Unknown API token.")
@@ -164,7 +175,9 @@ async def authenticate(raw_key: str, *, now: dt.datetime | None = None) -> KeyId
     expires = _aware(row["expires_at"])
     if expires is not None and expires <= instant:
         raise InvalidApiToken("API token expired.")
-    await ApiKey.update({ApiKey.last_used_at: instant}).where(ApiKey.id == row["id"])
+    last_used = _aware(row["last_used_at"])
+    if last_used is None or instant - last_used >= LAST_USED_RESOLUTION:
+        await ApiKey.update({ApiKey.last_used_at: instant}).where(ApiKey.id == row["id"])
     return KeyIdentity(
         key_id=row["id"], user_id=row["user"], organisation_id=row["organisation"], scopes=frozenset(_scopes_of(row))
     )
