@@ -1,66 +1,38 @@
-"""The recurring-invoice service: templates, and the generation of their invoices (objects.md §3.11).
+"""The recurring-invoice service: templates and their lines (objects.md §3.11).
 
-The only writer of ``recurring_invoices``, ``recurring_invoice_lines`` and ``recurring_generations``.
-
-Generation of one period (:meth:`RecurringService.generate`) is one write transaction: lock the
-template (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` serialises writers), check
-that the period is still its ``nextIssuanceDate``, create the draft through
-:meth:`core.invoicing.service.InvoiceService.create` and issue it through the same issuing core
-as ``POST /invoices/{id}/issue`` (number from the series row lock), record the period in
-``recurring_generations`` (unique per template and period) and advance the schedule. A second
-scheduler or worker racing on the same period either waits for the lock and finds the period
-consumed, or hits the unique index: either way it generates nothing, so each period yields
-exactly one invoice. A failure (validation, no series) rolls everything back: no number spent.
-
-Schedule rules (documented behaviour):
-
-* the generated invoice is issued with today's date (never backdated, so numbers stay in date
-  order) and the template's lines, prices and VAT rules as of now (:mod:`core.recurring.pricing`);
-  texts use the period's month (``[[luna]]``...);
-* catch-up: a template several periods behind (the scheduler was down) generates one invoice per
-  missed period, oldest first, each advancing ``nextIssuanceDate`` once;
-* ``stopDate`` is the last date that may generate (inclusive); when the next date falls after it,
-  or a ``once`` template has generated, ``nextIssuanceDate`` becomes null and the template inactive;
-* ``issue-now`` generates the period of the current ``nextIssuanceDate`` at once (even before it
-  is due, even when the template is paused) and advances the schedule, so the scheduler does not
-  generate that period again;
-* a failed scheduled generation is kept in ``lastError``; the scheduler retries it after
-  :data:`RETRY_DELAY`.
+The only writer of ``recurring_invoices`` and ``recurring_invoice_lines`` (and, through
+:mod:`core.recurring.generation`, of ``recurring_generations``). Generation itself — issue-now,
+the scheduler job, exactly-once per period, catch-up and stop date — lives in
+:mod:`core.recurring.generation`; the methods here that name it delegate to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from decimal import Decimal
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.query import OrderByRaw
 
 from core.auth.tables import Company
-from core.db.engine import engine, is_unique_violation, write_transaction
-from core.errors import Conflict, NotFound, StornoError, Unprocessable
-from core.events import emit, invoice_event_data
+from core.db.engine import is_unique_violation, write_transaction
+from core.errors import BadRequest, NotFound, StornoError, Unprocessable
 from core.ids import new_id
 from core.invoicing import idempotency
-from core.invoicing.schemas import InvoiceIn
 from core.invoicing.service import InvoiceService
 from core.invoicing.tables import DocumentSeries
 from core.masterdata.tables import Client, Product
-from core.money import from_minor, to_minor, to_scaled
+from core.money import to_minor, to_scaled
 from core.proformas.lines import line_columns, totals_columns
 from core.proformas.service import company_client
-from core.recurring import pricing, schedule
+from core.recurring import generation, pricing, schedule
 from core.recurring.schemas import RecurringIn, check, rule_of
-from core.recurring.tables import RecurringGeneration, RecurringInvoice, RecurringLine
+from core.recurring.tables import RecurringInvoice, RecurringLine
 
-__all__ = ["RecurringService", "RETRY_DELAY", "MAX_IDS"]
+__all__ = ["RecurringService", "MAX_IDS"]
 
-log = logging.getLogger("storno.recurring")
 RI = RecurringInvoice
-#: How long the scheduler waits before retrying a template whose generation failed.
-RETRY_DELAY = dt.timedelta(minutes=15)
 #: Most ids a bulk action takes (objects.md §1 shape D).
 MAX_IDS = 100
 NOT_FOUND = "Recurring invoice not found."
@@ -125,13 +97,13 @@ class RecurringService:
         by_template: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
         for line in lines:
             by_template[line["recurring_invoice"]].append(line)
-        context = await self._context(company_id, [r.get("client") for r in rows], [l.get("product") for l in lines])
+        context = await self.context(company_id, [r.get("client") for r in rows], [l.get("product") for l in lines])
         return {
-            row["id"]: pricing.estimate(self._lines_now(row, by_template[row["id"]], context)) if by_template[row["id"]] else (0, 0, 0)
+            row["id"]: pricing.estimate(self.lines_now(row, by_template[row["id"]], context)) if by_template[row["id"]] else (0, 0, 0)
             for row in rows
         }
 
-    async def _context(self, company_id: str, client_ids: list[str | None], product_ids: list[str | None]) -> dict[str, Any]:
+    async def context(self, company_id: str, client_ids: list[str | None], product_ids: list[str | None]) -> dict[str, Any]:
         company = await Company.select().where(Company.id == company_id).first().run()
         wanted_clients = sorted({c for c in client_ids if c})
         wanted_products = sorted({p for p in product_ids if p})
@@ -142,7 +114,7 @@ class RecurringService:
         return {"company": company, "clients": {c["id"]: c for c in clients}, "products": {p["id"]: p for p in products}}
 
     @staticmethod
-    def _lines_now(row: dict[str, Any], lines: list[dict[str, Any]], context: dict[str, Any]):
+    def lines_now(row: dict[str, Any], lines: list[dict[str, Any]], context: dict[str, Any]):
         return pricing.generation_lines(
             row, lines, company=context["company"], client=context["clients"].get(row.get("client") or ""), products=context["products"]
         )
@@ -252,11 +224,9 @@ class RecurringService:
         await RI.update({RI.is_active: value, RI.retry_at: None, RI.updated_at: _now()}).where(RI.id == template_id).run()
         return await self.get(company_id, template_id)
 
-    async def bulk(self, ids: list[str], verb: str, action) -> dict[str, Any]:
+    async def bulk(self, ids: list[str], verb: str, action: Callable[[str], Awaitable[Any]]) -> dict[str, Any]:
         """Apply ``action(id)`` to 1–100 distinct ids one by one; shape D ``{verb: n, "errors": [{"id", "error"}]}``.
         Raises :class:`core.errors.BadRequest` for an empty or oversized list."""
-        from core.errors import BadRequest
-
         unique = list(dict.fromkeys(ids))
         if not unique or len(unique) > MAX_IDS:
             raise BadRequest(f"ids must list between 1 and {MAX_IDS} recurring invoice ids.", field="ids")
@@ -270,151 +240,24 @@ class RecurringService:
                 done += 1
         return {verb: done, "errors": errors}
 
-    # --- generation ---------------------------------------------------------------------------
+    # --- generation (core.recurring.generation) ------------------------------------------------
 
     async def issue_now(self, company_id: str, template_id: str, *, actor: str | None) -> dict[str, Any]:
-        """Generate and issue the period of the template's ``nextIssuanceDate`` now; the issued invoice row.
-
-        Raises :class:`NotFound`, :class:`Unprocessable` (``schedule_ended``; no series),
-        :class:`core.errors.ValidationFailed` (422 shape C, nothing kept) and :class:`Conflict`
-        when another request or the scheduler generated that period first.
-        """
-        row = await self.get(company_id, template_id)
-        period = row.get("next_issuance_date")
-        if period is None:
-            raise Unprocessable("The schedule of this template has ended; set a new nextIssuanceDate with PUT.", code="schedule_ended")
-        invoice = await self.generate(template_id, period, actor=actor, manual=True)
-        if invoice is None:
-            raise Conflict("This period was generated by another request meanwhile; reload the template.", code="ALREADY_GENERATED")
-        return invoice
-
-    async def _lock(self, template_id: str) -> dict[str, Any] | None:
-        query = RI.select().where((RI.id == template_id) & RI.deleted_at.is_null())
-        if isinstance(engine(), PostgresEngine):
-            query = query.lock_rows("UPDATE")
-        return await query.first().run()
+        """See :func:`core.recurring.generation.issue_now`."""
+        return await generation.issue_now(self, company_id, template_id, actor=actor)
 
     async def generate(self, template_id: str, period: dt.date, *, actor: str | None = None, manual: bool = False) -> dict[str, Any] | None:
-        """Generate the invoice of ``period`` for the template, exactly once (module docstring).
-
-        Returns the issued invoice row, or None when there is nothing to do: the period is no
-        longer the template's next date (already generated), the template is gone, or (unless
-        ``manual``) it is paused or the period is not due yet. A period after ``stopDate`` ends
-        the schedule instead. Raises the invoicing errors of create/issue (422 and 404), after
-        which nothing of the attempt remains.
-        """
-        today = dt.date.today()
-        try:
-            async with write_transaction():
-                template = await self._lock(template_id)
-                if template is None or template.get("next_issuance_date") != period:
-                    return None
-                if not manual and (not template["is_active"] or period > today):
-                    return None
-                if template.get("stop_date") and period > template["stop_date"]:
-                    await RI.update({RI.next_issuance_date: None, RI.is_active: False, RI.updated_at: _now()}).where(RI.id == template_id).run()
-                    return None
-                seen = await RecurringGeneration.exists().where(
-                    (RecurringGeneration.recurring_invoice == template_id) & (RecurringGeneration.period_date == period)
-                ).run()
-                if seen:  # the date was set back onto a period already generated: skip it
-                    await self._advance(template, period, None)
-                    return None
-                invoice_id, number = await self._issue(template, period, today, actor)
-                await RecurringGeneration.insert(
-                    RecurringGeneration(recurring_invoice=template_id, period_date=period, invoice=invoice_id, created_at=_now())
-                ).run()
-                await self._advance(template, period, (invoice_id, number))
-        except Exception as exc:
-            if is_unique_violation(exc):  # another scheduler inserted this period first
-                log.info("recurring %s period %s was generated by another process", template_id, period)
-                return None
-            raise
-        issued = await self.invoices.get(template["company"], invoice_id)
-        emit("invoice.issued", template["company"], invoice_event_data(issued))
-        return issued
-
-    async def _issue(self, template: dict[str, Any], period: dt.date, today: dt.date, actor: str | None) -> tuple[str, str]:
-        """Create and issue the period's invoice inside the caller's transaction; (invoice id, number)."""
-        company_id = template["company"]
-        lines = await self.lines(template["id"])
-        context = await self._context(company_id, [template.get("client")], [l.get("product") for l in lines])
-        rate = from_minor(template["exchange_rate"], 6) if template.get("exchange_rate") else None
-        data = InvoiceIn(
-            lines=self._lines_now(template, lines, context),
-            client_id=template.get("client"),
-            document_type=template["document_type"],
-            document_series_id=template.get("series"),
-            currency=template["currency"],
-            exchange_rate=rate if template["currency"] != "RON" else None,
-            invoice_type_code=template.get("invoice_type_code"),
-            issue_date=today,
-            due_date=pricing.due_date(template, today),
-            notes=pricing.render_text(template.get("notes"), period, rate),
-            payment_terms=pricing.render_text(template.get("payment_terms"), period, rate),
-            language=template.get("language") or "ro",
-        )
-        draft, _ = await self.invoices.create(company_id, data, actor=actor)
-        await self.invoices.record_event(
-            draft["id"], "draft", "draft", "created_from_recurring", actor, recurringInvoiceId=template["id"], period=period.isoformat()
-        )
-        series_id = await self.invoices.series_for(company_id, draft)
-        locked = await self.invoices.get_for_update(company_id, draft["id"])
-        number = await self.invoices.issue_locked(company_id, locked, series_id, actor=actor)
-        return draft["id"], number
-
-    async def _advance(self, template: dict[str, Any], period: dt.date, issued: tuple[str, str] | None) -> None:
-        """Move ``nextIssuanceDate`` past ``period``; end the schedule after ``stopDate`` or a ``once``."""
-        following = schedule.next_after(rule_of(template), period)
-        ended = following is None or (template.get("stop_date") is not None and following > template["stop_date"])
-        values: dict[Any, Any] = {
-            RI.next_issuance_date: None if ended else following,
-            RI.is_active: False if ended else template["is_active"],
-            RI.last_error: None, RI.retry_at: None, RI.updated_at: _now(),
-        }
-        if issued is not None:
-            values |= {
-                RI.last_invoice: issued[0], RI.last_invoice_number: issued[1], RI.last_issued_at: _now(),
-                RI.last_document_type: template["document_type"],
-            }
-        await RI.update(values).where(RI.id == template["id"]).run()
-
-    # --- scheduler ----------------------------------------------------------------------------
+        """See :func:`core.recurring.generation.generate`."""
+        return await generation.generate(self, template_id, period, actor=actor, manual=manual)
 
     async def due(self, today: dt.date | None = None) -> list[tuple[str, str]]:
-        """(template id, period ISO date) of every active template whose next date is on or before
-        ``today`` and whose last failure's retry time has passed; at most 200, oldest first."""
-        today = today or dt.date.today()
-        rows = await RI.select(RI.id, RI.next_issuance_date).where(
-            (RI.is_active == True) & RI.deleted_at.is_null() & RI.next_issuance_date.is_not_null()  # noqa: E712
-            & (RI.next_issuance_date <= today) & (RI.retry_at.is_null() | (RI.retry_at <= _now()))
-        ).order_by(RI.next_issuance_date).limit(200).run()
-        return [(r["id"], r["next_issuance_date"].isoformat()) for r in rows]
+        """See :func:`core.recurring.generation.due` (the scheduler sweep's items)."""
+        return await generation.due(today)
 
     async def run_job(self, template_id: str, period: str) -> None:
-        """The ``recurring.generate`` job: generate ``period`` (ISO date) of the template; a failure
-        is stored in ``lastError`` and retried by the sweep after :data:`RETRY_DELAY`."""
-        await self._attempt(template_id, period)
-
-    async def _attempt(self, template_id: str, period: str) -> bool:
-        try:
-            return await self.generate(template_id, dt.date.fromisoformat(period)) is not None
-        except Exception as exc:
-            message = exc.message if isinstance(exc, StornoError) else f"Unexpected error: {exc}"
-            await RI.update({RI.last_error: message, RI.retry_at: _now() + RETRY_DELAY}).where(RI.id == template_id).run()
-            if not isinstance(exc, StornoError):
-                raise
-            log.warning("recurring %s period %s failed: %s", template_id, period, message)
-            return False
+        """The ``recurring.generate`` job; see :func:`core.recurring.generation.run_job`."""
+        await generation.run_job(self, template_id, period)
 
     async def run_due(self, today: dt.date | None = None) -> int:
-        """Generate every due period now, catching up missed ones oldest first; returns the
-        invoices issued. (The scheduler does the same one job at a time: :meth:`due`, :meth:`run_job`.)"""
-        issued, attempted = 0, set()
-        while True:
-            items = [item for item in await self.due(today) if item not in attempted]
-            if not items:
-                return issued
-            for template_id, period in items:
-                attempted.add((template_id, period))
-                issued += await self._attempt(template_id, period)
+        """See :func:`core.recurring.generation.run_due`."""
+        return await generation.run_due(self, today)
