@@ -19,6 +19,7 @@ from core.model import Invoice
 from core.views import (
     CompanyRecord,
     CompanyView,
+    Credentials,
     Event,
     IncomingBatch,
     ParsedDocument,
@@ -166,6 +167,45 @@ async def storno_verify_signature(content: bytes, signature: bytes, settings: di
     (None: the plugin's defaults). Return the verdict; raise
     :class:`core.errors.TransientProviderError` when the provider's checking service does not
     answer (the API then replies 503).
+    """
+
+
+# --- authorisation of a company at a provider (async, outside transactions) ----------------------
+
+
+@hookspec(firstresult=True)
+def storno_authorize_url(settings: dict[str, Any] | None, state: str) -> str | None:
+    """The provider's consent page (OAuth2 authorization endpoint, RFC 6749 §4.1.1) for ``state``.
+
+    Called by ``GET /api/connect/{provider}``, routed to that provider. ``settings`` is the
+    provider's settings section (client id, redirect URI...); ``state`` is the opaque, signed value
+    the provider must send back to the redirect URI unchanged. Return the absolute URL to send
+    the browser to, or None when the provider has no browser authorisation. Raise
+    :class:`core.errors.ConfigurationError` with one sentence when the settings lack what the
+    provider needs (e.g. no client id).
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_exchange_code(settings: dict[str, Any] | None, code: str) -> Credentials:
+    """Trade the authorization ``code`` the provider sent to the redirect URI for credentials
+    (RFC 6749 §4.1.3). Routed. The core stores the result sealed; the plugin stores nothing.
+
+    Raise :class:`core.errors.AuthorizationRequired` (code refused or expired),
+    :class:`core.errors.PermanentProviderError` (client credentials refused) or
+    :class:`core.errors.TransientProviderError` (provider unreachable).
+    """
+
+
+@hookspec(firstresult=True)
+async def storno_check_access(context: ProviderContext, tax_id: str) -> str | None:
+    """Ask the provider whether the credentials of ``context`` may act for ``tax_id``.
+
+    Routed. ``context.credentials`` is the credential store to use (possibly holding a token not
+    stored yet); ``tax_id`` is the national tax id as the user typed it (for RO a CIF, with or
+    without the ``RO`` prefix). Return None when access is confirmed, else the provider's
+    refusal as one sentence (no rights for this tax id, token refused, malformed tax id). Raise
+    :class:`core.errors.TransientProviderError` when the provider does not answer.
     """
 
 

@@ -17,6 +17,7 @@ from core.model import Invoice
 from core.plugins import PluginRegistry
 from core.views import (
     CompanyRecord,
+    Credentials,
     Event,
     IncomingBatch,
     ParsedDocument,
@@ -44,6 +45,10 @@ __all__ = [
     "fetch_incoming",
     "lookup_company",
     "verify_signature",
+    "settings_section",
+    "authorize_url",
+    "exchange_code",
+    "check_access",
     "amend_pdf",
     "broadcast",
     "route_handlers",
@@ -205,6 +210,51 @@ async def verify_signature(
     if inspect.isawaitable(result):  # firstresult over async impls hands back the coroutine
         result = await result
     _timed(code, "verify_signature", started)
+    return result
+
+
+def settings_section(code: str) -> dict[str, Any] | None:
+    """Provider ``code``'s settings section as given to :func:`use_settings` (None when none was)."""
+    return _settings_for(code) if _settings_for is not None else None
+
+
+def _loaded_with(code: str, hook: str) -> Any:
+    """The hook caller of provider ``code``, or None when it is not loaded or lacks the hook."""
+    if _registry is None or code not in _registry.providers:
+        return None
+    caller = _caller(code, hook)
+    return caller if caller.get_hookimpls() else None
+
+
+def authorize_url(code: str, state: str) -> str | None:
+    """``storno_authorize_url`` routed to provider ``code`` with its settings section; None when
+    the provider is not loaded or offers no browser authorisation."""
+    caller = _loaded_with(code, "storno_authorize_url")
+    return None if caller is None else caller(settings=settings_section(code), state=state)
+
+
+async def exchange_code(code: str, authorization_code: str) -> Credentials:
+    """``storno_exchange_code`` routed to provider ``code``. Raises ConfigurationError when the
+    provider is not loaded or cannot exchange codes; provider errors propagate."""
+    caller = _loaded_with(code, "storno_exchange_code")
+    if caller is None:
+        raise ConfigurationError(f"Provider {code!r} cannot complete an authorisation (see `storno plugins`).")
+    result = caller(settings=settings_section(code), code=authorization_code)
+    return await result if inspect.isawaitable(result) else result
+
+
+async def check_access(code: str, context: ProviderContext, tax_id: str) -> str | None:
+    """``storno_check_access`` routed to provider ``code``: None when access to ``tax_id`` is
+    confirmed, else the refusal sentence. Raises ConfigurationError when the provider is not
+    loaded or cannot check access; provider errors propagate."""
+    caller = _loaded_with(code, "storno_check_access")
+    if caller is None:
+        raise ConfigurationError(f"Provider {code!r} cannot check access rights (see `storno plugins`).")
+    started = time.perf_counter()
+    result = caller(context=context, tax_id=tax_id)
+    if inspect.isawaitable(result):
+        result = await result
+    _timed(code, "check_access", started)
     return result
 
 

@@ -13,6 +13,8 @@ Imports no feature code. Every variable is documented in the README ("Settings")
 | ``STORNO_ARTIFACTS_DIR`` | empty: bundled subset | official XSD/schematron directory |
 | ``STORNO_LICENSE`` / ``STORNO_LICENSE_FILE`` | empty | the licence JWT (read by :mod:`license.gate`, not here) |
 | ``STORNO_SECRET_KEY`` / ``STORNO_SECRET_KEY_FILE`` | generated into the data dir | key for access tokens |
+| ``STORNO_ENCRYPTION_KEY`` / ``STORNO_ENCRYPTION_KEY_FILE`` | generated into the data dir (``encryption.key``) | AES-256 key (64 hex digits or base64) sealing stored provider tokens and credentials (:mod:`core.crypto`) |
+| ``STORNO_ENCRYPTION_OLD_KEYS`` / ``STORNO_ENCRYPTION_OLD_KEYS_FILE`` | empty | comma-separated former keys, read only, while stored values are re-sealed (rotation) |
 | ``STORNO_OPEN_REGISTRATION`` | ``false`` | anyone may register a new organisation |
 | ``STORNO_PLUGINS`` | empty: every installed plugin | comma-separated allow-list of provider codes |
 | ``STORNO_TRACE_PLUGINS`` | ``false`` | log every provider hook call |
@@ -56,6 +58,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limits: str = "production"
     artifacts_dir: Path | None = None
     secret_key: str = ""
+    encryption_key: str = ""
+    encryption_old_keys: tuple[str, ...] = ()
     open_registration: bool = False
     plugins_allow: tuple[str, ...] = ()
     trace_plugins: bool = False
@@ -118,6 +122,28 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     return key
 
 
+def _encryption_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """The key sealing stored secrets: from the environment, else generated once into the data directory.
+
+    Losing a generated key makes the stored provider tokens unreadable: back it up with the data.
+    """
+    key = _secret(env, "STORNO_ENCRYPTION_KEY")
+    if key:
+        return key
+    path = data_dir / "encryption.key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this appliance generated it first
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read :class:`Settings` from ``environ`` (default ``os.environ``); ``overrides`` win.
 
@@ -171,6 +197,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     for key in ("data_dir", "artifacts_dir"):
         if isinstance(values.get(key), str):
             values[key] = Path(values[key]).expanduser().resolve()  # type: ignore[arg-type]
+    if not values.get("encryption_key"):
+        values["encryption_key"] = _encryption_key(env, Path(values["data_dir"]))  # type: ignore[arg-type]
+    if "encryption_old_keys" not in overrides:
+        old_keys = _secret(env, "STORNO_ENCRYPTION_OLD_KEYS") or ""
+        values["encryption_old_keys"] = tuple(k.strip() for k in old_keys.split(",") if k.strip())
     if not values.get("secret_key"):
         values["secret_key"] = _secret_key(env, Path(values["data_dir"]))  # type: ignore[arg-type]
     return Settings(**values)  # type: ignore[arg-type]

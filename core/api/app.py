@@ -89,16 +89,28 @@ class Services:
 
 
 async def start_process(settings: Settings, process: str, *, registry: PluginRegistry | None = None, migrate: bool = False) -> PluginRegistry:
-    """The start sequence shared by every process: licence gate, database, plugins.
+    """The start sequence shared by every process: licence gate, encryption key, database
+    (stored secrets re-sealed with the current key), plugins.
 
-    Raises :class:`core.errors.LicenseError` (the caller prints it and exits non-zero).
+    Raises :class:`core.errors.LicenseError` or :class:`core.errors.ConfigurationError` (a bad
+    encryption key, or stored secrets sealed with a key that is not configured); the caller
+    prints it and exits non-zero.
     """
     from license.gate import run_gate
 
-    status = run_gate(process)
+    from core import crypto
+    from core.einvoice.service import reseal_configs
+    from core.licensing.service import activate as activate_licence
+    from core.submissions.credentials import reseal_credentials
+
+    status = run_gate(process, data_dir=settings.data_dir)
+    activate_licence(settings.data_dir)
+    crypto.activate(crypto.keyring_for(settings.encryption_key, settings.encryption_old_keys))
     await db.connect(settings)
     if migrate:
         await db.migrate()
+    await reseal_credentials()
+    await reseal_configs()
     if registry is None:
         registry = load_plugins(allow=settings.plugins_allow, licensed=status.claims.providers)
     providers.activate(registry, trace=settings.trace_plugins)
@@ -162,6 +174,10 @@ def create_app(settings: Settings, *, registry: PluginRegistry | None = None, sa
         *submission_extra_routes,
         *pdf_routes, *proforma_routes, *delivery_note_routes, *receipt_routes, *einvoice_routes, *recurring_routes,
     ]
+    from core.connections.controllers import ROUTES as connection_routes
+    from core.licensing.controllers import ROUTES as licensing_routes
+
+    route_handlers += [*licensing_routes, *connection_routes]
     from core.auth.mfa.controllers import ROUTES as mfa_routes
 
     route_handlers += mfa_routes

@@ -28,6 +28,7 @@ from core.auth.tables import Company
 from core.db.engine import is_unique_violation, write_transaction
 from core.errors import BadRequest, Conflict, NotFound
 from core.geo import county_code
+from core.licensing.service import ensure_company_slot
 from core.invoicing import series
 from core.masterdata import catalogue, registry
 from core.masterdata.service import normalise_tax_id
@@ -183,7 +184,8 @@ async def create_company(
     country — ``Services.provider_settings``); with ``name`` the data sent is used as is. Raises
     :class:`BadRequest` (malformed CIF or fields), :class:`NotFound` (registry does not know the
     CIF, or no registry serves the country), :class:`Conflict` ``DUPLICATE_CIF``,
-    :class:`core.errors.ServiceUnavailable` (registry down) and :class:`Forbidden` (role).
+    :class:`core.errors.ServiceUnavailable` (registry down), :class:`Forbidden` (role) and
+    :class:`core.errors.PaymentRequired` ``PLAN_LIMIT`` (the licence's company limit is reached).
     """
     require(caller, "company.create")
     country = data.country.strip().upper()
@@ -247,6 +249,7 @@ async def create_company(
     )
     try:
         async with write_transaction():
+            await ensure_company_slot()  # the licence's company limit: 402 PLAN_LIMIT (objects.md §10)
             if await _duplicate(caller.organisation_id, cif):  # a concurrent create may have won
                 raise Conflict(DUPLICATE, code="DUPLICATE_CIF")
             await row.save()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from core.audit.tables import AuditEntry
 from core.auth.apikeys.tables import ApiKey
-from core.auth.apikeys.tables import ApiKey
 from core.auth.tables import AccountToken, Company, Invitation, Membership, Organisation, RefreshToken, User
 from core.auth.mfa.tables import BackupCode, MfaChallenge, MfaVerification, Passkey, TotpSecret
 from core.documents.tables import InvoiceAttachment, PdfTemplateConfig, StoredDocument
@@ -16,14 +15,13 @@ from core.proformas.tables import ProformaInvoice, ProformaLine
 from core.recurring.tables import RecurringGeneration, RecurringInvoice, RecurringLine
 from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
 from core.receipts.tables import Receipt, ReceiptLine
-from core.submissions.tables import EfacturaMessage, ProviderCredential, Submission, SyncState
+from core.submissions.tables import AuthorizationLink, EfacturaMessage, ProviderCredential, Submission, SyncState
 
 TABLES = [
     Organisation,
     User,
     Membership,
     RefreshToken,
-    ApiKey,
     ApiKey,
     Company,
     AccountToken,
@@ -42,6 +40,7 @@ TABLES = [
     RecurringInvoice, RecurringLine, RecurringGeneration,
     Submission,
     ProviderCredential,
+    AuthorizationLink,
     SyncState,
     EfacturaMessage,
     StoredDocument,

@@ -3,8 +3,9 @@
 Routes (endpoints.tsv, area ``einvoice``): list, create/update, test and delete a company's
 configuration of one provider. Credentials are a flat ``{name: value}`` object of strings; every
 response masks them (:func:`mask`), and on update a blank or missing value keeps the stored one.
-Credentials are stored as plain JSON: encryption at rest is a later issue (until then database
-access control and the data directory's permissions protect them).
+Each credential value is stored sealed with AES-256-GCM (:mod:`core.crypto`, associated data
+``einvoice_configs:<company>:<provider>:<name>``); values stored in clear before encryption are
+read as they are and sealed by :func:`reseal_configs` at the next start or on the next update.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from core import providers
+from core import crypto, providers
 from core.api import json as j
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
@@ -22,7 +23,17 @@ from core.db.engine import write_transaction
 from core.einvoice.tables import EInvoiceConfig
 from core.errors import BadRequest, ConfigurationError, Forbidden, NotFound
 
-__all__ = ["EInvoiceConfigIn", "provider_list", "mask", "list_configs", "save_config", "test_config", "delete_config"]
+__all__ = [
+    "EInvoiceConfigIn",
+    "provider_list",
+    "mask",
+    "list_configs",
+    "save_config",
+    "test_config",
+    "delete_config",
+    "stored_credentials",
+    "reseal_configs",
+]
 
 
 class EInvoiceConfigIn(msgspec.Struct, forbid_unknown_fields=False):
@@ -66,10 +77,56 @@ def _known_provider(code: str) -> str:
     return code
 
 
-def _json(row: dict[str, Any]) -> dict[str, Any]:
+def _context(company_id: str, provider: str, name: str) -> str:
+    return f"einvoice_configs:{company_id}:{provider}:{name}"
+
+
+def _stored(row: dict[str, Any]) -> dict[str, str]:
+    """The row's credentials as stored (sealed, or clear when written before encryption)."""
     credentials = row["credentials"] or {}
     if isinstance(credentials, str):
         credentials = msgspec.json.decode(credentials)
+    return dict(credentials)
+
+
+def _open(row: dict[str, Any]) -> dict[str, str]:
+    """The row's credentials in clear. Raises :class:`core.crypto.DecryptionError` (key not configured or wrong)."""
+    keyring = crypto.active()
+    return {k: keyring.open(v, context=_context(row["company"], row["provider"], k)) if v else v for k, v in _stored(row).items()}
+
+
+def _seal(company_id: str, provider: str, credentials: dict[str, str]) -> dict[str, str]:
+    keyring = crypto.active()
+    return {k: keyring.seal(v, context=_context(company_id, provider, k)) if v else v for k, v in credentials.items()}
+
+
+async def stored_credentials(company_id: str, provider: str) -> dict[str, str] | None:
+    """The company's credentials for ``provider`` in clear, or None when it has no configuration."""
+    row = await _row(company_id, provider)
+    return None if row is None else _open(row)
+
+
+async def reseal_configs() -> int:
+    """Seal every credential value stored in clear or under a retired key with the primary key;
+    returns how many configurations changed (compare-and-set on the stored JSON)."""
+    keyring = crypto.active()
+    changed = 0
+    for row in await EInvoiceConfig.select().output(load_json=True).run():
+        stored = _stored(row)
+        if not any(keyring.needs_reseal(v) for v in stored.values()):
+            continue
+        sealed = _seal(row["company"], row["provider"], _open(row))
+        async with write_transaction():
+            current = await EInvoiceConfig.select(EInvoiceConfig.credentials).output(load_json=True).where(EInvoiceConfig.id == row["id"]).first()
+            if current is None or _stored(current) != stored:
+                continue  # changed meanwhile: the writer sealed it
+            await EInvoiceConfig.update({EInvoiceConfig.credentials: sealed}).where(EInvoiceConfig.id == row["id"]).run()
+            changed += 1
+    return changed
+
+
+def _json(row: dict[str, Any]) -> dict[str, Any]:
+    credentials = _open(row)
     return {
         "id": row["id"],
         "provider": row["provider"],
@@ -121,14 +178,15 @@ async def save_config(ctx: CompanyContext, company_id: str, data: EInvoiceConfig
                 company=company_id,
                 provider=provider,
                 enabled=True if data.enabled is None else data.enabled,
-                credentials=_merge({}, data.credentials),
+                credentials=_seal(company_id, provider, _merge({}, data.credentials)),
                 created_at=now,
                 updated_at=now,
             )
             await row.save().run()
             created = True
         else:
-            values: dict[Any, Any] = {EInvoiceConfig.credentials: _merge(existing["credentials"] or {}, data.credentials), EInvoiceConfig.updated_at: now}
+            merged = _merge(_open(existing), data.credentials)
+            values: dict[Any, Any] = {EInvoiceConfig.credentials: _seal(company_id, provider, merged), EInvoiceConfig.updated_at: now}
             if data.enabled is not None:
                 values[EInvoiceConfig.enabled] = data.enabled
             await EInvoiceConfig.update(values).where(EInvoiceConfig.id == existing["id"]).run()
@@ -147,7 +205,7 @@ async def test_config(ctx: CompanyContext, company_id: str, data: EInvoiceConfig
     _check_access(ctx, company_id, "settings.manage")
     provider = _known_provider(data.provider)
     stored = await _row(company_id, provider)
-    merged = _merge((stored or {}).get("credentials") or {}, data.credentials)
+    merged = _merge(_open(stored) if stored else {}, data.credentials)
     if not any(merged.values()):
         return {"success": False, "provider": provider, "message": "No credentials given or stored for this provider."}
     return {"success": True, "provider": provider, "message": "Provider is loaded and credentials are present; no live connection test is available."}

@@ -46,8 +46,14 @@ class Submission(Table, tablename="submissions"):
 
 
 class ProviderCredential(Table, tablename="provider_credentials"):
-    """A company's OAuth credentials at a provider (ANAF). Encryption at rest comes with the
-    security work; until then the data directory's permissions protect them."""
+    """A company's OAuth credentials at a provider (ANAF): one row per company and provider.
+
+    ``access_token`` and ``refresh_token`` are sealed with AES-256-GCM (:mod:`core.crypto`) by
+    :class:`core.submissions.credentials.DbCredentialStore`, the only code reading or writing
+    them; rows written before m0015 may still hold clear text until re-sealed at the next start.
+    ``label`` names the token for people, ``validated_cifs`` lists the tax ids it was checked to
+    act for, ``created_by`` is the user who stored it (None: stored by the sandbox or a job).
+    """
 
     id = IdColumn(primary_key=True, default=new_id)
     company = ForeignKey(Company)
@@ -56,6 +62,27 @@ class ProviderCredential(Table, tablename="provider_credentials"):
     refresh_token = Text(null=True, default=None)
     expires_at = Stamp(null=True, default=None)
     updated_at = Stamp()
+    label = Varchar(length=255, null=True, default=None)
+    validated_cifs = JSON(default=[])
+    created_by = Varchar(length=36, null=True, default=None)
+    created_at = Stamp(null=True, default=None)
+
+
+class AuthorizationLink(Table, tablename="authorization_links"):
+    """A one-time link letting someone without an account authorise a provider for a company
+    (``POST /api/v1/anaf/token-links``). Only the SHA-256 of the 64-hex link token is stored.
+    ``used_at`` is set when the link starts the provider's consent, ``completed_at`` when the
+    resulting token is stored."""
+
+    id = IdColumn(primary_key=True, default=new_id)
+    token_hash = Varchar(length=64)
+    company = ForeignKey(Company)
+    provider = Varchar(length=20)
+    created_by = Varchar(length=36, null=True, default=None)
+    expires_at = Stamp()
+    used_at = Stamp(null=True, default=None)
+    completed_at = Stamp(null=True, default=None)
+    created_at = Stamp()
 
 
 class SyncState(Table, tablename="sync_states"):

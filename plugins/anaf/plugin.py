@@ -13,6 +13,7 @@ from core.hookspecs import hookimpl
 from core.model import Invoice
 from core.views import (
     CompanyRecord,
+    Credentials,
     IncomingBatch,
     ParsedDocument,
     ProviderContext,
@@ -24,6 +25,7 @@ from core.views import (
     SubmitReceipt,
     ValidationPipeline,
 )
+from plugins.anaf import access as anaf_access
 from plugins.anaf import parse as anaf_parse
 from plugins.anaf.pipeline import PIPELINES
 from plugins.anaf.registry import RegistryClient
@@ -134,3 +136,21 @@ async def storno_lookup_company(country: str, tax_id: str, settings: dict[str, A
             return await registry.lookup(tax_id)
         except ValueError:  # not a CUI: no registry knows it
             return None
+
+
+@hookimpl
+def storno_authorize_url(settings: dict[str, Any] | None, state: str) -> str | None:
+    """ANAF's OAuth2 consent page (../shared/providers/anaf.md §2.1)."""
+    return anaf_access.authorize_url(settings, state)
+
+
+@hookimpl
+async def storno_exchange_code(settings: dict[str, Any] | None, code: str) -> Credentials:
+    """ANAF's token endpoint, ``grant_type=authorization_code`` (§2.2)."""
+    return await anaf_access.exchange_code(settings, code)
+
+
+@hookimpl
+async def storno_check_access(context: ProviderContext, tax_id: str) -> str | None:
+    """SPV rights of the context's token for CIF ``tax_id`` (one-day message list, §3.3)."""
+    return await anaf_access.check_access(context.settings, context.credentials, tax_id)

@@ -226,6 +226,57 @@ async def test_hook_storno_verify_signature(active, sandbox):
         await providers.verify_signature("anaf", content, signature, {**settings, "registry_base_url": "http://127.0.0.1:9"})
 
 
+@pytest.fixture
+def sandbox_settings(sandbox):
+    """The facade reads provider settings from :func:`core.providers.use_settings`, as the app sets it."""
+    providers.use_settings(lambda code: sandbox[1])
+    yield sandbox
+    providers.use_settings(None)
+
+
+def test_hook_storno_authorize_url(active, sandbox_settings):
+    import httpx
+    from urllib.parse import parse_qs, urlparse
+
+    sim, settings = sandbox_settings
+    url = providers.authorize_url("anaf", "opaque-state")
+    assert url is not None and url.startswith(f"{sim.base_url}/anaf-oauth2/v1/authorize?")
+    answer = httpx.get(url, follow_redirects=False)  # the simulator approves at once
+    assert answer.status_code == 302 and parse_qs(urlparse(answer.headers["location"]).query)["state"] == ["opaque-state"]
+    assert providers.authorize_url("hooks-test", "s") is None  # not loaded
+
+
+async def test_hook_storno_exchange_code(active, sandbox_settings):
+    import httpx
+    from urllib.parse import parse_qs, urlparse
+
+    from core.errors import AuthorizationRequired
+
+    sim, settings = sandbox_settings
+    answer = httpx.get(providers.authorize_url("anaf", "s"), follow_redirects=False)
+    code = parse_qs(urlparse(answer.headers["location"]).query)["code"][0]
+    credentials = await providers.exchange_code("anaf", code)
+    assert credentials.access_token and credentials.refresh_token and credentials.expires_at
+    with pytest.raises(AuthorizationRequired):
+        await providers.exchange_code("anaf", code)  # a code is good once
+
+
+async def test_hook_storno_check_access(active, sandbox_settings):
+    import httpx
+
+    sim, settings = sandbox_settings
+    tokens = httpx.post(f"{sim.base_url}/__sim/tokens", json={}).json()
+    credentials = MemoryCredentials()
+    credentials.value = Credentials(access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
+    context = ProviderContext(company=CompanyView(id="c1", cif="18547290", name="S", country="RO", vat_payer=True), settings=settings, credentials=credentials)
+    assert await providers.check_access("anaf", context, "RO18547290") is None
+    httpx.post(f"{sim.base_url}/__sim/config", json={"rights": {"SIM-USER-1": ["18547290"]}}).raise_for_status()
+    refusal = await providers.check_access("anaf", context, "6859662")
+    assert refusal is not None and "Nu aveti drept in SPV pentru CIF=6859662" in refusal
+    with pytest.raises(ConfigurationError):
+        await providers.check_access("hooks-test", context, "1")
+
+
 def test_every_hook_has_a_test():
     names = {name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("storno_")}
     tested = {name.removeprefix("test_hook_") for name in globals() if name.startswith("test_hook_")}
