@@ -35,6 +35,7 @@ __all__ = [
     "load",
     "methods_for",
     "now",
+    "purge_expired",
     "spend_verification",
     "start_login",
 ]
@@ -100,6 +101,7 @@ async def create(
     ``passkey_register``) and return its token (64 hex characters, shown once)."""
     token = secrets.token_hex(32)
     stamp = now()
+    await purge_expired()  # keeps the table to the few minutes' worth of live challenges
     await MfaChallenge(
         token_hash=digest(token),
         purpose=purpose,

@@ -245,6 +245,12 @@ async def _answer(
         accepted = await passkeys.verify_assertion(settings, credential, row["webauthn_challenge"], user_id) is not None
     if not accepted:
         await challenges.fail(row)
+        await record(
+            "auth.login_failed" if row["purpose"] == "login" else "mfa.step_up_failed",
+            actor=user_id,
+            target=user_id,
+            details={"reason": "second_factor", "type": kind},
+        )
         raise InvalidCode("Invalid code.")
     if not await challenges.discard(row):  # a concurrent answer spent it first
         raise InvalidCode("Invalid code.")

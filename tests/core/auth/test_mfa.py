@@ -61,6 +61,7 @@ async def test_login_without_mfa_issues_tokens_and_is_audited(api):
     assert tenant.token and tenant.refresh_token
     status = ok(await api.get("/api/v1/me/mfa/status", headers=tenant.auth))
     assert status == {"totpEnabled": False, "backupCodesRemaining": 0, "passkeysCount": 0, "mfaEnabled": False}
+    assert ok(await api.get("/api/v1/me", headers=tenant.auth))["mfaEnabled"] is False
     assert ("auth.login", {"method": "password"}) in audit_actions(api)
 
 
@@ -91,6 +92,7 @@ async def test_enable_needs_a_right_code_and_happens_once(api):
     assert again.status_code == 409 and again.json()["error"]
     status = ok(await api.get("/api/v1/me/mfa/status", headers=tenant.auth))
     assert status == {"totpEnabled": True, "backupCodesRemaining": 10, "passkeysCount": 0, "mfaEnabled": True}
+    assert ok(await api.get("/api/v1/me", headers=tenant.auth))["mfaEnabled"] is True
     assert "mfa.totp_enabled" in [action for action, _ in audit_actions(api)]
 
 
@@ -139,6 +141,8 @@ async def test_five_wrong_codes_kill_the_challenge(api):
         assert failed.status_code == 401 and failed.json() == {"error": "Invalid code."}
     sixth = await api.post("/api/auth/mfa/verify", json={"mfaToken": challenge["mfa_token"], "code": right})
     assert sixth.status_code == 401
+    failures = [details for action, details in audit_actions(api) if action == "auth.login_failed"]
+    assert failures == [{"reason": "second_factor", "type": "totp"}] * 5
     # a new login opens a new challenge that the right code answers
     fresh = await password_login(api)
     ok(await api.post("/api/auth/mfa/verify", json={"mfaToken": fresh["mfa_token"], "code": right}))
