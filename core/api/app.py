@@ -102,6 +102,7 @@ async def start_process(settings: Settings, process: str, *, registry: PluginReg
     from core.einvoice.service import reseal_configs
     from core.licensing.service import activate as activate_licence
     from core.submissions.credentials import reseal_credentials
+    from core.auth.mfa.totp import reseal_secrets as reseal_totp_secrets
 
     status = run_gate(process, data_dir=settings.data_dir)
     activate_licence(settings.data_dir)
@@ -111,6 +112,7 @@ async def start_process(settings: Settings, process: str, *, registry: PluginReg
         await db.migrate()
     await reseal_credentials()
     await reseal_configs()
+    await reseal_totp_secrets()
     if registry is None:
         registry = load_plugins(allow=settings.plugins_allow, licensed=status.claims.providers)
     providers.activate(registry, trace=settings.trace_plugins)

@@ -1,7 +1,7 @@
 """HTTP routes of recurring invoice templates (``/api/v1/recurring-invoices``), thin over :class:`RecurringService`.
 
-Permissions (objects.md §8.5): reads need ``recurring_invoice.view``, every write (including
-issue-now) ``recurring_invoice.manage``. Errors: 404 unknown template, 403 a company of another
+Permissions (objects.md §8.5): reads need ``recurring_invoice.view``, every write
+``recurring_invoice.manage``; issuing now also ``invoice.issue`` (it issues a fiscal document). Errors: 404 unknown template, 403 a company of another
 organisation, 400 undecodable body or bad bulk id list, 422 template rules, 409 idempotency key
 reused with another body or a period generated meanwhile.
 """
@@ -26,7 +26,7 @@ __all__ = ["RecurringInvoiceController", "ROUTES"]
 
 TemplateId = Annotated[str, PathParameter(description="Recurring invoice id (UUID).")]
 Frequency = Literal["once", "weekly", "monthly", "bimonthly", "quarterly", "semi_annually", "yearly"]
-VIEW, MANAGE = "recurring_invoice.view", "recurring_invoice.manage"
+VIEW, MANAGE, ISSUE = "recurring_invoice.view", "recurring_invoice.manage", "invoice.issue"
 
 
 def _service(request: Request) -> RecurringService:
@@ -92,6 +92,7 @@ class RecurringInvoiceController(Controller):
     async def bulk_issue_now(self, request: Request, ctx: Ctx, data: JSONBody[BulkIn]) -> BulkIssued:
         """Generate and issue the next invoice of 1–100 templates: ``{"issued", "errors"}``."""
         require(ctx.caller, MANAGE)
+        require(ctx.caller, ISSUE)
         service = _service(request)
         return BulkIssued(**await service.bulk(data.ids, "issued", lambda i: service.issue_now(ctx.company_id, i, actor=ctx.caller.email)))
 
@@ -128,6 +129,7 @@ class RecurringInvoiceController(Controller):
         """Generate and issue the next invoice now (the period of ``nextIssuanceDate``), advancing the
         schedule: 201 with the invoice and the template; 422 shape C when the invoice fails validation."""
         require(ctx.caller, MANAGE)
+        require(ctx.caller, ISSUE)
         service = _service(request)
         invoice = await service.issue_now(ctx.company_id, template_id, actor=ctx.caller.email)
         return IssueNowResult(invoice=issued_body(invoice), recurring_invoice=await _detail(service, ctx.company_id, template_id))

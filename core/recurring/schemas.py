@@ -31,8 +31,8 @@ __all__ = [
     "BulkDeleted", "BulkUpdated", "BulkIssued", "BulkError", "line_body", "row_body", "detail_body",
 ]
 
-#: Document kinds a template generates (objects.md §3.11; ``proforma`` is not generated yet).
-DOCUMENT_TYPES = ("invoice", "credit_note")
+#: Document kinds a template generates (objects.md §3.11).
+DOCUMENT_TYPES = ("invoice", "credit_note", "proforma")
 DUE_DATE_TYPES = ("days", "fixed_day")
 PRICE_RULES = ("fixed", "updated_product")
 
@@ -277,7 +277,8 @@ class RecurringPage(_Body):
 
 
 class IssuedInvoice(_Body):
-    """The invoice a generation issued: id, number, status, type, dates and total."""
+    """The document a generation issued (an invoice or credit note, or a proforma that is already
+    sent and accepted, objects.md §5.2): id, number, status, type, dates and total."""
 
     id: str
     number: str
@@ -352,7 +353,7 @@ def _common(row: dict[str, Any], estimate: tuple[int, int, int]) -> dict[str, An
         frequency=row["frequency"], frequency_day=row["frequency_day"], frequency_month=row.get("frequency_month"),
         next_issuance_date=j.date(row.get("next_issuance_date")), stop_date=j.date(row.get("stop_date")),
         last_issued_at=j.stamp(row.get("last_issued_at")), last_invoice_number=row.get("last_invoice_number"),
-        last_invoice_id=row.get("last_invoice"), last_document_type=row.get("last_document_type"), last_error=row.get("last_error"),
+        last_invoice_id=row.get("last_invoice") or row.get("last_proforma"), last_document_type=row.get("last_document_type"), last_error=row.get("last_error"),
         subtotal=j.amount(row["subtotal"]), vat_total=j.amount(row["vat_total"]), total=j.amount(row["total"]),
         estimated_subtotal=j.amount(estimate[0]), estimated_vat_total=j.amount(estimate[1]), estimated_total=j.amount(estimate[2]),
     )
@@ -383,7 +384,7 @@ def detail_body(row: dict[str, Any], lines: list[dict[str, Any]], estimate: tupl
 
 
 def issued_body(row: dict[str, Any]) -> IssuedInvoice:
-    """An issued invoice row as :class:`IssuedInvoice`."""
+    """A generated invoice or proforma row (with ``document_type``) as :class:`IssuedInvoice`."""
     return IssuedInvoice(
         id=row["id"], number=row["number"], status=row["status"], document_type=row["document_type"],
         issue_date=j.date(row.get("issue_date")), due_date=j.date(row.get("due_date")), currency=row["currency"], total=j.amount(row["total"]),

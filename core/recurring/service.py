@@ -131,8 +131,12 @@ class RecurringService:
             ).first().run()
             if series is None:
                 raise NotFound("Document series not found.")
-            if series["type"] not in ("invoice", "credit_note"):
-                raise Unprocessable(f"The document series is of type '{series['type']}'; invoices need an invoice or credit-note series.", field="documentSeriesId")
+            allowed = ("proforma",) if data.document_type == "proforma" else ("invoice", "credit_note")
+            if series["type"] not in allowed:
+                raise Unprocessable(
+                    f"The document series is of type '{series['type']}'; a {data.document_type} template needs a {' or '.join(allowed)} series.",
+                    code="invalid_recurring_invoice", field="documentSeriesId",
+                )
         products = sorted({line.product_id for line in data.lines if line.product_id})
         if products:
             found = await Product.select(Product.id).where(Product.id.is_in(products) & (Product.company == company_id) & Product.deleted_at.is_null()).run()

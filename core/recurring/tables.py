@@ -16,10 +16,11 @@ from core.db.columns import Amount, IdColumn, Scaled, Stamp
 from core.ids import new_id
 from core.invoicing.tables import DocumentSeries, Invoice, LineColumns
 from core.masterdata.tables import Client
+from core.proformas.tables import ProformaInvoice
 
 
 class RecurringInvoice(Table, tablename="recurring_invoices"):
-    """A template that generates an invoice (or credit note) on each issuance date.
+    """A template that generates an invoice, credit note or proforma on each issuance date.
 
     ``next_issuance_date`` is the period the next generation consumes; NULL once the schedule has
     ended (``once`` generated, or the next date falls after ``stop_date``). ``last_error`` and
@@ -59,6 +60,7 @@ class RecurringInvoice(Table, tablename="recurring_invoices"):
     discount = Amount(default=0)
     last_issued_at = Stamp(null=True, default=None)
     last_invoice = ForeignKey(Invoice, null=True, default=None)
+    last_proforma = ForeignKey(ProformaInvoice, null=True, default=None)
     last_invoice_number = Varchar(length=100, null=True, default=None)
     last_document_type = Varchar(length=20, null=True, default=None)
     last_error = Text(null=True, default=None)
@@ -87,10 +89,12 @@ class RecurringLine(LineColumns, Table, tablename="recurring_invoice_lines"):
 
 
 class RecurringGeneration(Table, tablename="recurring_generations"):
-    """One generated period of a template: (``recurring_invoice``, ``period_date``) is unique."""
+    """One generated period of a template: (``recurring_invoice``, ``period_date``) is unique; the
+    document it produced is ``invoice`` (invoices, credit notes) or ``proforma``."""
 
     id = IdColumn(primary_key=True, default=new_id)
     recurring_invoice = ForeignKey(RecurringInvoice)
     period_date = Date()
     invoice = ForeignKey(Invoice, null=True, default=None)
+    proforma = ForeignKey(ProformaInvoice, null=True, default=None)
     created_at = Stamp()

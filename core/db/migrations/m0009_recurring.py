@@ -50,6 +50,7 @@ STATEMENTS = [
     '"discount" BIGINT NOT NULL DEFAULT 0, '
     '"last_issued_at" TIMESTAMPTZ NULL DEFAULT NULL, '
     f'"last_invoice" VARCHAR(36) NULL DEFAULT NULL REFERENCES "invoices" ("id") {_FK}, '
+    f'"last_proforma" VARCHAR(36) NULL DEFAULT NULL REFERENCES "proforma_invoices" ("id") {_FK}, '
     '"last_invoice_number" VARCHAR(100) NULL DEFAULT NULL, '
     '"last_document_type" VARCHAR(20) NULL DEFAULT NULL, '
     '"last_error" TEXT NULL DEFAULT NULL, '
@@ -86,6 +87,7 @@ STATEMENTS = [
     f'"recurring_invoice" VARCHAR(36) NULL DEFAULT NULL REFERENCES "recurring_invoices" ("id") {_FK}, '
     '"period_date" DATE NOT NULL, '
     f'"invoice" VARCHAR(36) NULL DEFAULT NULL REFERENCES "invoices" ("id") {_FK}, '
+    f'"proforma" VARCHAR(36) NULL DEFAULT NULL REFERENCES "proforma_invoices" ("id") {_FK}, '
     '"created_at" TIMESTAMPTZ NOT NULL)',
     'CREATE UNIQUE INDEX IF NOT EXISTS recurring_generations_uq ON "recurring_generations" ("recurring_invoice", "period_date")',
     'CREATE UNIQUE INDEX IF NOT EXISTS recurring_invoices_idempotency_uq ON "recurring_invoices" ("company", "idempotency_key")',

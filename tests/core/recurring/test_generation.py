@@ -226,3 +226,22 @@ async def test_a_period_generates_once_even_when_the_date_is_set_back(env):
         assert is_unique_violation(exc), exc
     else:
         raise AssertionError("a second generation row for the same period was accepted")
+
+
+async def test_a_proforma_template_generates_an_accepted_proforma(env):
+    api, headers = env.api, env.owner.headers
+    series = ok(await api.get("/api/v1/document-series", headers=headers))
+    rows = series.get("data", series) if isinstance(series, dict) else series
+    invoice_series = next(s for s in rows if s["type"] == "invoice")
+    wrong = await api.post(BASE, json=env.body(documentType="proforma", documentSeriesId=invoice_series["id"]), headers=headers)
+    assert wrong.status_code == 422 and wrong.json()["field"] == "documentSeriesId"
+    template = await env.create(documentType="proforma", nextIssuanceDate=(TODAY() - dt.timedelta(days=1)).isoformat())
+    assert in_app(api, _services(env).recurring.run_due) == 1
+    after = await _template(env, template["id"])
+    assert after["lastDocumentType"] == "proforma" and after["lastInvoiceNumber"] == "PRO0001"
+    proforma = ok(await api.get(f"/api/v1/proforma-invoices/{after['lastInvoiceId']}", headers=headers))
+    assert (proforma["number"], proforma["status"], proforma["total"]) == ("PRO0001", "accepted", 295.41)
+    assert [line["description"] for line in proforma["lines"]] == ["Mentenanta lunara", "Licenta"]
+    assert await _invoices(env) == []  # a proforma is not a fiscal invoice
+    now = ok(await api.post(f"{BASE}/{template['id']}/issue-now", headers=headers), 201)
+    assert (now["invoice"]["documentType"], now["invoice"]["number"], now["invoice"]["status"]) == ("proforma", "PRO0002", "accepted")
