@@ -155,3 +155,36 @@ async def test_sole_owner_deletes_the_account_and_its_companies_go(owner, api):
     company = in_app(api, Company.select(Company.deleted_at).where(Company.id == owner.company_id).first().run)
     assert company["deleted_at"] is not None
     assert "auth.account_deleted" in _actions(api)
+
+
+async def test_deleting_an_account_with_mfa_needs_a_step_up(owner, api):
+    from tests.core.auth.test_mfa import enable_totp, totp_code
+
+    secret, _ = await enable_totp(api, owner)
+    refused = await api.delete("/api/v1/me", headers=owner.auth)
+    assert refused.status_code == 403 and refused.json()["error"] == "mfa_required"
+    assert in_app(api, User.select(User.active).first().run)["active"] is True
+    challenge = ok(await api.post("/api/v1/mfa/challenge", headers=owner.auth))
+    verified = ok(
+        await api.post(
+            "/api/v1/mfa/verify",
+            json={"challengeToken": challenge["challenge_token"], "type": "totp", "code": totp_code(secret)},
+            headers=owner.auth,
+        )
+    )
+    body = {"verificationToken": verified["verification_token"]}
+    ok(await api.request("DELETE", "/api/v1/me", json=body, headers=owner.auth))
+    assert in_app(api, User.select(User.active).first().run)["active"] is False
+
+
+async def test_owner_with_other_members_cannot_delete_the_account(owner, api, settings):
+    from tests.core.auth.people import join
+
+    employee = await join(api, settings, owner, "emp@alfa.ro", "employee")
+    refused = await api.delete("/api/v1/me", headers=owner.auth)
+    assert refused.status_code == 422 and refused.json()["error"]
+    # a member leaves on their own; the organisation and its company stay
+    ok(await api.delete("/api/v1/me", headers=employee.auth))
+    listed = ok(await api.get("/api/v1/members", headers=owner.auth))
+    assert [m["user"]["email"] for m in listed["data"]] == ["owner@alfa.ro"]
+    assert len(ok(await api.get("/api/v1/companies", headers=owner.auth))["data"]) == 1

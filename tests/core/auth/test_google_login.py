@@ -158,3 +158,15 @@ async def test_google_sign_in_is_off_without_a_client_id(api):
     answer = await api.post("/api/auth/google", json={"credential": "x.y.z"})
     assert answer.status_code == 400 and answer.json()["code"] == "google_not_configured"
     assert (await api.post("/api/auth", json={"email": "x@y.ro", "password": PASSWORD})).status_code == 401
+
+
+async def test_a_google_only_user_sets_a_first_password(settings, google):
+    provider, url = google
+    async with start_api(_configured(settings, url)) as api:
+        tokens = ok(await api.post("/api/auth/google", json={"credential": provider.token()}))
+        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        refused = await api.post("/api/auth", json={"email": "ana@gmail.com", "password": PASSWORD})
+        assert refused.status_code == 401
+        me = ok(await api.patch("/api/v1/me", json={"newPassword": PASSWORD}, headers=auth))
+        assert me["hasPassword"] is True
+        ok(await api.post("/api/auth", json={"email": "ana@gmail.com", "password": PASSWORD}))
