@@ -160,7 +160,11 @@ class SupplierController(Controller):
     async def index(self, ctx: Ctx, page: Page = 1, limit: Limit = 20, search: Search = None) -> r.SupplierPage:  # type: ignore[valid-type]
         return j.view(r.SupplierPage, await service.list_suppliers(ctx, page=page, limit=limit, search=search))
 
-    @post("/", summary="Create a supplier; a known CIF answers 200 with existing: true")
+    @post(
+        "/",
+        summary="Create a supplier; a known CIF answers 200 with existing: true",
+        responses={200: ResponseSpec(data_container=SupplierCreated, description="The CIF is already a supplier: {supplier, existing: true}")},
+    )
     async def create(self, ctx: Ctx, data: JSONBody[SupplierIn]) -> Response[SupplierCreated]:
         body, status = await suppliers.create_supplier(ctx, data)
         return Response(body, status_code=status)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api import json as j
@@ -81,7 +82,7 @@ class ReceiptController(Controller):
         )
         return j.view(ReceiptPage, body)
 
-    @post("/")
+    @post("/", responses={200: ResponseSpec(data_container=ReceiptOut, description="Replay of an Idempotency-Key: the first receipt")})
     async def create_receipt(self, request: Request, ctx: Ctx, data: JSONBody[ReceiptIn]) -> Response[ReceiptOut]:
         """Create a draft receipt (temporary ``BON-`` number): 201. ``Idempotency-Key`` (wins) or
         ``idempotencyKey`` dedups: the same key and body return the first receipt (200), another body 409."""
