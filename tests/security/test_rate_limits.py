@@ -1,6 +1,6 @@
 """Rate limits over real HTTP (uvicorn on loopback; objects.md §9): the 6th login attempt within a
 minute is 429 with ``Retry-After``, per client address and per account; on Redis the limits hold
-across two app instances; every authenticated credential draws from its own token bucket.
+across two replicas (two ``storno serve`` processes); every authenticated credential draws from its own token bucket.
 
 The suite's settings run in development, where limits are off; these tests switch them to the
 production values (``rate_limits="production"``). Client addresses 127.0.0.x are real source
@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -85,15 +89,47 @@ def test_registration_is_limited_per_address(production):
         assert_limited(http.post("/api/auth/register", json={"email": "u10@alfa.ro", "password": PASSWORD}), window=3600)
 
 
+@contextlib.contextmanager
+def replica(settings, redis_url: str) -> Iterator[str]:
+    """``storno serve --no-workers`` in its own process on the test's database, limits in Redis."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ, "STORNO_ENV": "development", "STORNO_DATA_DIR": str(settings.data_dir),
+        "STORNO_DATABASE_URL": settings.database_url, "STORNO_SECRET_KEY": settings.secret_key,
+        "STORNO_RATE_LIMITS": "production", "STORNO_REDIS_URL": redis_url, "STORNO_BROKER_URL": "",
+    }
+    command = [sys.executable, "-m", "core.cli", "serve", "--no-workers", "--port", str(port)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "the replica did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
 @pytest.mark.skipif(not REDIS_URL, reason="STORNO_TEST_REDIS_URL is not set")
-def test_redis_limits_hold_across_two_app_instances(production):
-    distributed = msgspec.structs.replace(production, redis_url=REDIS_URL)
-    with serving(distributed) as one, serving(distributed) as two:
+def test_redis_limits_hold_across_two_replicas(settings):
+    """Two ``storno serve`` processes (replicas) on one database and one Redis share the limits."""
+    with replica(settings, REDIS_URL) as one, replica(settings, REDIS_URL) as two:
         with client_from(one, "127.0.0.5") as first, client_from(two, "127.0.0.5") as second:
             for http in (first, second, first, second, first):
                 assert login(http, "nobody@alfa.ro").status_code == 401
             assert_limited(login(second, "other@alfa.ro"))
             assert_limited(login(first, "other@alfa.ro"))
+        with client_from(one, "127.0.0.6") as elsewhere:
+            assert login(elsewhere, "other@alfa.ro").status_code == 401
 
 
 async def test_each_credential_draws_from_its_own_bucket(owner, api):
