@@ -4,9 +4,9 @@ Owned by this package: :mod:`core.auth.mfa.totp_service` writes ``mfa_totp`` and
 ``mfa_backup_codes``, :mod:`core.auth.mfa.passkeys` writes ``passkeys``,
 :mod:`core.auth.mfa.challenges` writes ``mfa_challenges`` and ``mfa_verifications``.
 
-Secrets: the TOTP shared secret is stored as its base32 text (no key-management facility exists
-in the core yet to encrypt it at rest); every other secret (backup codes, e-mail codes, challenge
-and verification tokens) is stored only as a digest.
+Secrets: the TOTP shared secret is sealed at rest with the appliance's encryption key
+(:mod:`core.crypto`, AES-256-GCM bound to the row's user); every other secret (backup codes,
+e-mail codes, challenge and verification tokens) is stored only as a digest.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ __all__ = ["BackupCode", "MfaChallenge", "MfaVerification", "Passkey", "TotpSecr
 
 
 class TotpSecret(Table, tablename="mfa_totp"):
-    """A user's TOTP secret (RFC 6238). At most one row per user (unique index on ``user_id``).
+    """A user's TOTP secret (RFC 6238), sealed (``enc:v1:…``, see :mod:`core.crypto`). At most one
+    row per user (unique index on ``user_id``). The column is TEXT since m0017.
 
     ``enabled`` turns true once the first code was verified (``POST …/totp/enable``); until then
     the row is a pending setup. ``last_step`` is the last time step (30 s units since the epoch)
@@ -30,7 +31,7 @@ class TotpSecret(Table, tablename="mfa_totp"):
 
     id = IdColumn(primary_key=True, default=new_id)
     user_id = Varchar(length=36)
-    secret = Varchar(length=64)
+    secret = Text()
     enabled = Boolean(default=False)
     last_step = Integer(null=True, default=None)
     created_at = Stamp()

@@ -2,8 +2,9 @@
 SHA-1, issuer ``Storno``, label the user's e-mail; a code of the previous, current or next step
 is accepted, and never a step already used (RFC 6238 §5.2) (objects.md §8.2).
 
-Only writer of ``mfa_totp``. The secret is stored as base32 text (no key facility in the core yet
-to encrypt it at rest).
+Only writer of ``mfa_totp``. The base32 secret is sealed at rest (:mod:`core.crypto`, AES-256-GCM
+with the context ``mfa_totp:<user id>:secret``, so a sealed secret copied to another user's row
+does not open); :func:`reseal_secrets` re-seals rows stored in clear or under an older key.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ import time
 import pyotp
 import segno
 
+from core import crypto
 from core.auth.mfa.challenges import now
 from core.auth.mfa.tables import TotpSecret
 
-__all__ = ["ISSUER", "STEP", "accept", "delete", "enable", "is_enabled", "provisioning", "start_setup"]
+__all__ = ["ISSUER", "STEP", "accept", "delete", "enable", "is_enabled", "provisioning", "reseal_secrets", "start_setup"]
 
 ISSUER = "Storno"
 #: Seconds per time step.
 STEP = 30
+
+
+def _context(user_id: str) -> str:
+    return f"mfa_totp:{user_id}:secret"
 
 
 def provisioning(secret: str, email: str) -> dict[str, str]:
@@ -43,7 +49,8 @@ async def start_setup(user_id: str) -> str:
     """
     secret = pyotp.random_base32()  # 32 base32 characters: 160 bits, the RFC 4226 recommendation
     await TotpSecret.delete().where((TotpSecret.user_id == user_id) & (TotpSecret.enabled == False))  # noqa: E712
-    await TotpSecret(user_id=user_id, secret=secret, created_at=now()).save()
+    sealed = crypto.active().seal(secret, context=_context(user_id))
+    await TotpSecret(user_id=user_id, secret=sealed, created_at=now()).save()
     return secret
 
 
@@ -67,7 +74,8 @@ async def accept(user_id: str, code: str, *, pending: bool = False) -> bool:
     row = await TotpSecret.select().where((TotpSecret.user_id == user_id) & (TotpSecret.enabled == (not pending))).first()
     if row is None:
         return False
-    step = _matching_step(row["secret"], code, row["last_step"])
+    secret = crypto.active().open(row["secret"], context=_context(user_id))
+    step = _matching_step(secret, code, row["last_step"])
     if step is None:
         return False
     guard = TotpSecret.last_step.is_null() if row["last_step"] is None else (TotpSecret.last_step == row["last_step"])
@@ -89,3 +97,19 @@ async def enable(user_id: str) -> None:
 async def delete(user_id: str) -> None:
     """Forget the TOTP secret of ``user_id`` (disable)."""
     await TotpSecret.delete().where(TotpSecret.user_id == user_id)
+
+
+async def reseal_secrets() -> int:
+    """Seal every TOTP secret stored in clear or under an older key with the primary key; returns
+    how many rows were re-sealed (the start sequence calls it after a key rotation)."""
+    keyring = crypto.active()
+    count = 0
+    for row in await TotpSecret.select(TotpSecret.id, TotpSecret.user_id, TotpSecret.secret):
+        if keyring.needs_reseal(row["secret"]):
+            plain = keyring.open(row["secret"], context=_context(row["user_id"]))
+            sealed = keyring.seal(plain, context=_context(row["user_id"]))
+            await TotpSecret.update({TotpSecret.secret: sealed}).where(
+                (TotpSecret.id == row["id"]) & (TotpSecret.secret == row["secret"])
+            )
+            count += 1
+    return count

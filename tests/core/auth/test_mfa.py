@@ -327,3 +327,19 @@ async def test_expired_step_up_token_is_refused(api):
     in_app(api, MfaVerification.update({MfaVerification.expires_at: past}).where(MfaVerification.user_id == user_id).run)
     with pytest.raises(Forbidden):
         in_app(api, stepup.require_step_up, user_id, answer["verification_token"])
+
+
+async def test_the_totp_secret_is_sealed_at_rest(api):
+    from core.auth.mfa import totp
+    from core.auth.mfa.tables import TotpSecret
+
+    tenant = await register(api, EMAIL)
+    setup = ok(await api.post("/api/v1/me/mfa/totp/setup", headers=tenant.auth))
+    (row,) = in_app(api, TotpSecret.select(TotpSecret.secret).run)
+    assert row["secret"].startswith("enc:v1:") and setup["secret"] not in row["secret"]
+    # a secret stored in clear (before sealing existed) is sealed by the start-time re-seal and still works
+    in_app(api, TotpSecret.update({TotpSecret.secret: setup["secret"]}, force=True).run)
+    assert in_app(api, totp.reseal_secrets) == 1
+    (row,) = in_app(api, TotpSecret.select(TotpSecret.secret).run)
+    assert row["secret"].startswith("enc:v1:")
+    ok(await api.post("/api/v1/me/mfa/totp/enable", json={"code": totp_code(setup["secret"])}, headers=tenant.auth))
