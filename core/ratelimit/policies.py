@@ -65,6 +65,7 @@ PUBLIC_PATHS: dict[str, str] = {
     "/api/auth/mfa/email-otp/send": "mfa_verify",
     "/api/auth/mfa/passkey/options": "mfa_verify",
     "/api/v1/mfa/verify": "mfa_verify",
+    "/api/v1/mfa/email-otp/send": "mfa_verify",
     "/api/auth/google": "oauth_login",
     "/api/auth/passkey/login": "oauth_login",
     "/api/auth/passkey/login/options": "oauth_login",

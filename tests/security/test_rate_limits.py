@@ -26,7 +26,7 @@ from core.api.server import BackgroundServer
 from core.plugins import load_plugins
 from core.ratelimit.limiter import Limiter
 from core.ratelimit.memory import MemoryBackend
-from core.ratelimit.policies import LIMITS, TokenBucket
+from core.ratelimit.policies import LIMITS, PUBLIC_PATHS, TokenBucket
 from tests.core.conftest import PASSWORD, ok
 
 REDIS_URL = os.environ.get("STORNO_TEST_REDIS_URL", "").strip()
@@ -87,6 +87,20 @@ def test_registration_is_limited_per_address(production):
         for n in range(10):
             assert http.post("/api/auth/register", json={"email": f"u{n}@alfa.ro", "password": PASSWORD}).status_code != 429
         assert_limited(http.post("/api/auth/register", json={"email": "u10@alfa.ro", "password": PASSWORD}), window=3600)
+
+
+def test_every_public_limiter_guards_its_routes(production):
+    """Each public path of objects.md §9 is a route of the app, and its (limit + 1)th request
+    from one address within the window is 429, whatever the body."""
+    with serving(production) as url:
+        served = set(httpx.get(f"{url}/schema/openapi.json").json()["paths"])
+        assert set(PUBLIC_PATHS) <= served, sorted(set(PUBLIC_PATHS) - served)
+        for n, (path, name) in enumerate(sorted(PUBLIC_PATHS.items())):
+            policy = LIMITS[name]
+            with client_from(url, f"127.0.1.{n + 1}") as http:
+                for _ in range(policy.limit):
+                    assert http.post(path, json={}).status_code != 429, path
+                assert_limited(http.post(path, json={}), window=int(policy.window))
 
 
 @contextlib.contextmanager
