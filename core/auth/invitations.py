@@ -35,7 +35,7 @@ from core.auth import security, service
 from core.auth.account_schemas import AcceptIn, InvitationIn
 from core.auth.accounts import check_new_password
 from core.auth.context import Caller
-from core.auth.members import MANAGE, check_assignable, company_refs, valid_company_ids
+from core.auth.members import MANAGE, SEE_ALL, check_assignable, company_refs, valid_company_ids
 from core.auth.permissions import require
 from core.auth.tables import Invitation, Membership, Organisation, User
 from core.db.engine import is_unique_violation, write_transaction
@@ -154,6 +154,8 @@ async def invite(settings: Settings, caller: Caller, data: InvitationIn, *, ip: 
         raise BadRequest("A valid e-mail address is required.")
     check_assignable(caller, data.role)
     companies = await valid_company_ids(caller.organisation_id, data.allowed_companies)
+    if data.role in SEE_ALL:  # admins see every company (objects.md §8.4)
+        companies = []
     now = _now()
     token = secrets.token_urlsafe(32)
     row = Invitation(

@@ -8,9 +8,10 @@ Managing needs ``org.manage_members``. Rules that keep an organisation safe:
 * a manager cannot give a role above their own, nor permissions they do not have themselves
   (``permissions`` is an explicit list replacing the role defaults), nor act on a member whose
   role is above theirs (403);
-* nobody deactivates or removes their own membership here (422): an organisation cannot lose its
-  last manager by accident;
-* ``allowedCompanies`` must be companies of the organisation (400).
+* nobody changes the role, permissions or active flag of their own membership, nor removes it
+  here (422): an organisation cannot lose its last manager by accident;
+* ``allowedCompanies`` must be companies of the organisation (400); owners and admins see every
+  company (objects.md §8.4), so their list is kept empty.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from core.errors import BadRequest, Forbidden, NotFound, Unprocessable
 
 __all__ = [
     "RANK",
+    "SEE_ALL",
     "all_permissions",
     "check_assignable",
     "company_refs",
@@ -43,6 +45,8 @@ __all__ = [
 #: Roles by power: a manager may give roles up to their own rank.
 RANK = {"employee": 0, "accountant": 1, "admin": 2, "owner": 3}
 MANAGE = "org.manage_members"
+#: Roles that see every company of the organisation whatever ``allowedCompanies`` says (objects.md §8.4).
+SEE_ALL = ("owner", "admin")
 NOT_FOUND = "Member not found."
 
 
@@ -182,6 +186,10 @@ async def update_member(caller: Caller, member_id: str, data: MemberPatch, *, ip
     row = await _target(caller, member_id)
     changes: dict[Any, Any] = {}
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    if row["user_id"] == caller.user_id:
+        new_active = sent.get("active", sent.get("is_active", row["active"]))
+        if sent.get("role", row["role"]) != row["role"] or "permissions" in sent or new_active != row["active"]:
+            raise Unprocessable("You cannot change your own role, permissions or active flag.")
     if "role" in sent and sent["role"] != row["role"]:
         if row["role"] == "owner":
             raise Unprocessable("The owner's role cannot be changed.")
@@ -189,6 +197,9 @@ async def update_member(caller: Caller, member_id: str, data: MemberPatch, *, ip
         changes[Membership.role] = sent["role"]
     if "allowed_companies" in sent:
         changes[Membership.allowed_companies] = await valid_company_ids(caller.organisation_id, sent["allowed_companies"])
+    if sent.get("role", row["role"]) in SEE_ALL:
+        if row["allowed_companies"] or changes.get(Membership.allowed_companies):
+            changes[Membership.allowed_companies] = []
     if "permissions" in sent:
         wanted = sent["permissions"]
         if wanted is not None:
@@ -202,8 +213,6 @@ async def update_member(caller: Caller, member_id: str, data: MemberPatch, *, ip
         changes[Membership.permissions] = wanted
     active = sent.get("active", sent.get("is_active"))
     if active is not None and active != row["active"]:
-        if row["user_id"] == caller.user_id:
-            raise Unprocessable("You cannot deactivate your own membership.")
         changes[Membership.active] = active
     if changes:
         async with write_transaction():

@@ -104,6 +104,11 @@ async def test_owner_is_protected_and_nobody_escalates(owner, api, settings):
     assert (await api.patch(f"/api/v1/members/{owner_id}", json={"active": False}, headers=owner.auth)).status_code == 422
     assert (await api.delete(f"/api/v1/members/{owner_id}", headers=owner.auth)).status_code == 422
     assert (await api.delete(f"/api/v1/members/{admin_id}", headers=admin.auth)).status_code == 422
+    own = await api.patch(f"/api/v1/members/{admin_id}", json={"permissions": ["org.manage_members"]}, headers=admin.auth)
+    assert own.status_code == 422
+    # admins see every company (objects.md §8.4): a company list given to an admin is not kept
+    widened = ok(await api.patch(f"/api/v1/members/{emp_id}", json={"allowedCompanies": [owner.company_id]}, headers=owner.auth))
+    assert widened["role"] == "admin" and widened["allowedCompanies"] == []
     # input errors
     for body in ({"role": "boss"}, {"permissions": ["invoice.fly"]}, {"allowedCompanies": [UNKNOWN_ID]}):
         answer = await api.patch(f"/api/v1/members/{emp_id}", json=body, headers=owner.auth)
