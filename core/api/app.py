@@ -50,8 +50,11 @@ class Services:
         self.recurring = RecurringService(self.invoices)
 
     def provider_settings(self, code: str) -> dict[str, Any]:
-        """A provider's settings section: environment variables, overridden by the sandbox."""
-        return {**self.settings.provider_settings.get(code, {}), **self.sandbox.get(code, {})}
+        """A provider's settings section: environment variables, overridden by the sandbox, plus
+        ``licence`` (``development``/``production``, :func:`core.licensing.service.licence_environment`)."""
+        from core.licensing.service import licence_environment
+
+        return {**self.settings.provider_settings.get(code, {}), **self.sandbox.get(code, {}), "licence": licence_environment()}
 
     def enqueue(self, name: str, *args: Any) -> None:
         if self.runtime is not None:
@@ -105,7 +108,7 @@ async def start_process(settings: Settings, process: str, *, registry: PluginReg
     from core.auth.mfa.totp import reseal_secrets as reseal_totp_secrets
 
     status = run_gate(process, data_dir=settings.data_dir)
-    activate_licence(settings.data_dir)
+    activate_licence(settings.data_dir, status=status)
     crypto.activate(crypto.keyring_for(settings.encryption_key, settings.encryption_old_keys))
     await db.connect(settings)
     if migrate:

@@ -31,6 +31,7 @@ from core.errors import (
     BadRequest,
     ConfigurationError,
     NotFound,
+    PermanentProviderError,
     ServiceUnavailable,
     TransientProviderError,
     Unprocessable,
@@ -136,6 +137,8 @@ async def _check(provider: str, company: dict[str, Any], store: Any, cif: str) -
         raise BadRequest(str(exc)) from None
     except TransientProviderError as exc:
         raise ServiceUnavailable(f"The provider did not answer; try again later ({exc.message}).") from None
+    except PermanentProviderError as exc:  # the provider cannot be asked at all (e.g. licence, settings)
+        raise Unprocessable(exc.message) from None
 
 
 def _jwt_expiry(token: str) -> dt.datetime | None:

@@ -52,6 +52,7 @@ __all__ = [
     "delete_key",
     "ensure_company_slot",
     "install_key",
+    "licence_environment",
     "list_keys",
     "mask",
     "validate",
@@ -61,6 +62,7 @@ __all__ = [
 _COMPANY_LIMIT_LOCK = 0x5354_4F52_4C49_4D54
 _data_dir: Path | None = None
 _environ: Mapping[str, str] = os.environ
+_started: LicenseStatus | None = None
 
 
 class LicenseKeyIn(msgspec.Struct, forbid_unknown_fields=False):
@@ -75,10 +77,21 @@ class ValidateIn(msgspec.Struct, forbid_unknown_fields=False):
     licenseKey: str
 
 
-def activate(data_dir: Path, *, environ: Mapping[str, str] = os.environ) -> None:
-    """Remember where this process's installed licence lives (called by the start sequence)."""
-    global _data_dir, _environ
-    _data_dir, _environ = data_dir, environ
+def activate(data_dir: Path, *, environ: Mapping[str, str] = os.environ, status: LicenseStatus | None = None) -> None:
+    """Remember where this process's installed licence lives and the ``status`` it started with
+    (called by the start sequence)."""
+    global _data_dir, _environ, _started
+    _data_dir, _environ, _started = data_dir, environ, status
+
+
+def licence_environment() -> str:
+    """``"development"`` when this process started under a development licence, else ``"production"``.
+
+    The core hands it to every provider in its settings section (key ``licence``, set after the
+    environment variables so it cannot be overridden): a development licence allows only
+    simulators and the providers' test environments (../shared/ARCHITECTURE.md, Licence).
+    """
+    return "development" if _started is not None and _started.development else "production"
 
 
 def _dir() -> Path:

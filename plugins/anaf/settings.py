@@ -69,6 +69,9 @@ class AnafSettings(msgspec.Struct, frozen=True, kw_only=True):
     to be retried later."""
     quota_timezone: str = "Europe/Bucharest"
     """Daily quotas reset at midnight of this zone (ANAF: Romanian local time, assumed)."""
+    licence: Literal["production", "development"] = "production"
+    """Set by the core from the appliance's licence (not an environment variable): under a
+    ``development`` licence only the ``test`` environment (or the simulator) may be used."""
 
     @property
     def rest_base_url(self) -> str:

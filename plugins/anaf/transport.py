@@ -73,6 +73,9 @@ class AnafTransport:
     ``quota``: local daily counters (a fresh in-process :class:`LocalQuota` by default — pass a
     shared one to count across transports); ``http``: an ``httpx.AsyncClient`` to reuse;
     ``now``: aware-UTC clock (token expiry, quota days, list windows).
+
+    Raises :class:`PermanentProviderError` when ``settings`` ask for the production environment
+    under a development licence (``settings.licence``).
     """
 
     def __init__(
@@ -84,6 +87,11 @@ class AnafTransport:
         http: httpx.AsyncClient | None = None,
         now: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
+        if settings.licence == "development" and settings.environment == "prod":
+            raise PermanentProviderError(
+                "A development licence allows only ANAF's test environment or the simulator; "
+                "set STORNO_ANAF_ENVIRONMENT=test or install a production licence."
+            )
         self.settings = settings
         self.now = now
         self.quota = quota or LocalQuota(zone=settings.quota_timezone, now=now)

@@ -224,3 +224,18 @@ def test_no_private_key_is_tracked_except_the_development_key():
     from license.issue import key_id_for
 
     assert key_id_for((REPO / holders[0]).read_bytes()) == DEV_KEY_ID
+
+
+def test_license_show_reads_the_licence_installed_in_the_data_directory(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "license.jwt").write_text(_dev_licence(subject="Installed SRL", max_companies=7) + "\n", encoding="utf-8")
+    shown = _storno("license", "show", env=_env(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    assert "organisation:   Installed SRL" in shown.stdout and "max companies:  7" in shown.stdout
+    assert "source:         data directory" in shown.stdout
+    overridden = _storno("license", "show", env=_env(tmp_path, STORNO_LICENSE=_dev_licence(subject="Env SRL")))
+    assert "organisation:   Env SRL" in overridden.stdout and "source:         STORNO_LICENSE" in overridden.stdout
+    (data / "license.jwt").write_text(_tampered(), encoding="utf-8")
+    refused = _storno("serve", "--port", "0", env=_env(tmp_path))
+    assert refused.returncode != 0 and "signature does not match" in _one_sentence(refused.stderr)

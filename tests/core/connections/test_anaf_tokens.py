@@ -234,3 +234,21 @@ def test_tokens_stored_in_clear_before_encryption_are_read_and_sealed_at_the_nex
     assert row["access_token"].startswith("enc:v1:") and "legacy" not in json.dumps(row)
     keyring = crypto.keyring_for(settings.encryption_key)
     assert keyring.open(row["refresh_token"], context=f"provider_credentials:{company_id}:anaf:refresh_token") == "legacy-refresh-value"
+
+
+async def test_a_development_licence_keeps_anaf_on_its_test_environment(settings):
+    """../shared/ARCHITECTURE.md, Licence: development licences allow only simulator or test endpoints."""
+    from plugins.anaf import plugin as anaf
+    from tests.core.conftest import add_company, register, start_api
+
+    production_anaf = msgspec.structs.replace(settings, provider_settings={"anaf": {"environment": "prod", "licence": "production"}})
+    async with start_api(production_anaf, plugins=[("anaf", anaf)]) as api:
+        owner = await register(api, "owner@alfa.ro", organizationName="Alfa")
+        await add_company(api, owner)
+        refused = await api.post("/api/v1/anaf/tokens", json={"token": "a.b.c"}, headers=owner.headers)
+        assert refused.status_code == 422
+        assert refused.json()["error"] == (
+            "A development licence allows only ANAF's test environment or the simulator; "
+            "set STORNO_ANAF_ENVIRONMENT=test or install a production licence."
+        )
+        assert (await api.get("/api/v1/anaf/tokens", headers=owner.headers)).json() == {"data": []}
