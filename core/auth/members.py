@@ -25,7 +25,7 @@ from core.audit.log import record
 from core.auth.account_schemas import MemberPatch
 from core.auth.context import Caller
 from core.auth.permissions import ROLE_PERMISSIONS, ROLES, effective_permissions, require
-from core.auth.tables import Company, Membership, User
+from core.auth.tables import Company, Membership, RefreshToken
 from core.db.engine import write_transaction
 from core.errors import BadRequest, Forbidden, NotFound, Unprocessable
 
@@ -104,7 +104,9 @@ async def company_refs(ids: list[str]) -> dict[str, dict[str, Any]]:
     return {r["id"]: {"id": r["id"], "name": r["name"], "cif": int(r["cif"]) if r["cif"].isdigit() else r["cif"]} for r in rows}
 
 
-def _member_json(row: dict[str, Any], caller: Caller, refs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _member_json(
+    row: dict[str, Any], caller: Caller, refs: dict[str, dict[str, Any]], seen: dict[str, Any]
+) -> dict[str, Any]:
     custom = row["permissions"] if isinstance(row["permissions"], list) else None
     allowed = row["allowed_companies"] or []
     return {
@@ -114,7 +116,7 @@ def _member_json(row: dict[str, Any], caller: Caller, refs: dict[str, dict[str, 
             "email": row["email"],
             "firstName": row["first_name"],
             "lastName": row["last_name"],
-            "lastConnectedAt": None,
+            "lastConnectedAt": j.stamp(seen.get(row["user_id"])),
         },
         "role": row["role"],
         "isActive": row["active"],
@@ -142,9 +144,26 @@ def _select():
     ).output(load_json=True)
 
 
+async def _last_connected(user_ids: list[str]) -> dict[str, Any]:
+    """When each user last logged in or refreshed a session: every login and refresh issues a
+    refresh token, so the newest one's ``created_at`` is the last connection."""
+    seen: dict[str, Any] = {}
+    for user_id in user_ids:  # one indexed lookup per member (refresh_tokens_user_idx)
+        newest = await (
+            RefreshToken.select(RefreshToken.created_at)
+            .where(RefreshToken.user == user_id)
+            .order_by(RefreshToken.created_at, ascending=False)
+            .first()
+        )
+        if newest is not None:
+            seen[user_id] = newest["created_at"]
+    return seen
+
+
 async def _render(rows: list[dict[str, Any]], caller: Caller) -> list[dict[str, Any]]:
     refs = await company_refs(sorted({c for r in rows for c in (r["allowed_companies"] or [])}))
-    return [_member_json(r, caller, refs) for r in rows]
+    seen = await _last_connected(sorted({r["user_id"] for r in rows}))
+    return [_member_json(r, caller, refs, seen) for r in rows]
 
 
 async def list_members(caller: Caller) -> dict[str, Any]:

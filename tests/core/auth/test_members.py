@@ -32,6 +32,7 @@ async def test_list_with_meta(owner, api, settings):
     assert emp["role"] == "employee" and emp["isActive"] is True and emp["isCurrentUser"] is False
     assert [c["name"] for c in emp["allowedCompanies"]] == ["Alfa Software SRL"] and emp["allowedCompanies"][0]["cif"] == 18547290
     assert emp["permissions"] == [] and emp["hasCustomPermissions"] is False and emp["joinedAt"]
+    assert emp["user"]["lastConnectedAt"] >= emp["joinedAt"]  # joined through the invitation, then logged in
     seen_by_employee = ok(await api.get("/api/v1/members", headers=employee.auth))
     assert seen_by_employee["meta"]["canManage"] is False and len(seen_by_employee["data"]) == 2
 
