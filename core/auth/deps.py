@@ -11,7 +11,9 @@ Errors (objects.md §1, §8.4 with the design's override):
   ``Invalid JWT Token``; expired → 401 ``Expired JWT Token`` (shape E);
 * an ``Authorization`` value that does not start with ``Bearer `` is an API key (objects.md §8.3):
   unknown, malformed, revoked or expired → 403 shape F (``Invalid API Token``); a valid key acts
-  for its user in its organisation, with only the permissions both the membership and the key hold;
+  for its user in its organisation, with only the permissions both the membership and the key hold,
+  and never on the account's own routes (:func:`core.auth.operations.session_only`: profile
+  changes, password, MFA, passkeys, key management) → 403;
 * every authenticated request takes one token of the caller's ``authenticated_api`` bucket
   (per JWT user or per API key, objects.md §9): empty → 429 with ``Retry-After``;
 * a company-scoped request also needs the permission of its operation
@@ -36,7 +38,7 @@ from litestar.params import HeaderParameter, QueryParameter
 from core.auth import service
 from core.auth.apikeys.service import authenticate as authenticate_api_key
 from core.auth.context import Caller, CompanyContext
-from core.auth.operations import permission_for
+from core.auth.operations import permission_for, session_only
 from core.auth.permissions import require
 from core.auth.security import decode_access_token
 from core.auth.tables import Company
@@ -83,6 +85,8 @@ async def provide_caller(
     header = request.headers.get("authorization", "")
     if _is_api_key(header):
         key = await authenticate_api_key(header)
+        if session_only(request.method, request.scope.get("path_template") or request.url.path):
+            raise Forbidden("This action needs a signed-in session; API keys cannot manage the account or credentials.")
         if x_organization and x_organization != key.organisation_id:
             raise Forbidden("This API token belongs to another organization.")
         caller = await service.load_caller(key.user_id, key.organisation_id, key.organisation_id)

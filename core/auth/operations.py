@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from core.auth.permissions import ROLE_PERMISSIONS
 
-__all__ = ["ACTIONS", "AREAS", "VIEWS", "permission_for"]
+__all__ = ["ACTIONS", "AREAS", "SESSION_ONLY", "VIEWS", "permission_for", "session_only"]
 
 #: Area (first segment after /api/v1) -> (permission resource, how writes are named).
 #: ``crud``: POST create, PUT/PATCH edit, DELETE delete; otherwise the one write verb given.
@@ -85,6 +85,22 @@ ACTIONS: dict[str, str] = {
     "restore": "{r}.delete",
     "bulk-delete": "{r}.delete",
 }
+
+
+#: Route prefixes an API key may not use at all: the account itself (profile changes, password,
+#: MFA, passkeys, deletion) and credential management. No scope covers them, so a key — even one
+#: holding every scope — must not reach them (objects.md §8.3: browser/JWT session only).
+SESSION_ONLY = ("/api/v1/me/", "/api/v1/passkey", "/api/v1/mfa/", "/api/v1/api-tokens", "/api/v1/oauth2/")
+
+
+@lru_cache(maxsize=1024)
+def session_only(method: str, path_template: str) -> bool:
+    """True when an API key must be refused on this route: any method under :data:`SESSION_ONLY`,
+    and every method but GET on ``/api/v1/me`` itself (reading the profile is allowed)."""
+    path = path_template.rstrip("/")
+    if path == "/api/v1/me":
+        return method.upper() not in ("GET", "HEAD")
+    return (path + "/").startswith(SESSION_ONLY) or path.startswith(SESSION_ONLY)
 
 
 @lru_cache(maxsize=1024)

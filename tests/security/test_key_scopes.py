@@ -89,3 +89,31 @@ async def test_a_key_cannot_manage_keys_even_with_the_scope(estate):
     revoke = await api.delete(f"/api/v1/api-tokens/{own['id']}", headers={"Authorization": key})
     assert revoke.status_code == 403
     ok(await api.get("/api/v1/clients", headers={"Authorization": key, "X-Company": a.company_id}))
+
+
+async def test_a_key_never_reaches_the_account_itself(estate):
+    """No scope covers the account (password, MFA, passkeys, deletion): a key holding every scope
+    is refused there, while reading the profile works."""
+    api, a = estate.api, estate.a
+    headers = {"Authorization": estate.a_key}
+    ok(await api.get("/api/v1/me", headers=headers))
+    document_paths = estate.document["paths"]
+    attempts = [
+        ("PATCH", "/api/v1/me", {"firstName": "Mallory"}),
+        ("DELETE", "/api/v1/me", None),
+        ("POST", "/api/v1/me/mfa/totp/setup", {}),
+        ("GET", "/api/v1/me/mfa/status", None),
+        ("POST", "/api/v1/mfa/challenge", {}),
+        ("POST", "/api/v1/passkey/register/options", {}),
+        ("GET", "/api/v1/api-tokens", None),
+    ]
+    walked = 0
+    for method, path, body in attempts:
+        if method.lower() not in document_paths.get(path, {}):
+            continue  # route not served by this build
+        walked += 1
+        answer = await api.request(method, path, json=body, headers=headers)
+        assert answer.status_code == 403, (method, path, answer.text)
+    assert walked >= 3
+    me = ok(await api.get("/api/v1/me", headers=a.auth))
+    assert me["firstName"] != "Mallory"

@@ -145,6 +145,8 @@ async def test_rename_and_replace_scopes(owner, api):
     ok(await api.get("/api/v1/products", headers=headers))
     assert (await api.get("/api/v1/clients", headers=headers)).status_code == 403
     assert (await api.patch("/api/v1/api-tokens/00000000-0000-7000-8000-000000000000", json={"name": "n"}, headers=owner.auth)).status_code == 404
+    updates = in_app(api, AuditEntry.select(AuditEntry.target).where(AuditEntry.action == "api_key.updated").run)
+    assert updates == [{"target": created["id"]}]
 
 
 async def test_a_key_speaks_only_for_its_organisation(owner, api):
