@@ -1,6 +1,9 @@
 """The Redis backend (distributed mode): windows and buckets live in Redis, so every replica
 enforces the same limits. Each operation is one Lua script, executed atomically by Redis.
 
+While Redis cannot be reached, each process falls back to its own in-memory limits (logged once
+a minute) rather than failing every request: limits then hold per replica until Redis is back.
+
 Keys expire on their own once idle (a window after its last hit; a bucket once it would be full
 again), so Redis holds only active clients. Times are passed in by the caller (seconds since the
 Unix epoch): replicas' clocks must agree to within a fraction of the windows, as NTP gives.
@@ -8,11 +11,20 @@ Unix epoch): replicas' clocks must agree to within a fraction of the windows, as
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.ratelimit.memory import MemoryBackend
 
 __all__ = ["RedisBackend"]
+
+log = logging.getLogger("storno.ratelimit")
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 _WINDOW = """
 local key = KEYS[1]
@@ -68,11 +80,20 @@ class RedisBackend:
         self._client: Redis | None = None
         self._window = None
         self._bucket = None
+        self._fallback = MemoryBackend()
+        self._warned_at = float("-inf")
+
+    def _degraded(self, exc: Exception) -> MemoryBackend:
+        now = time.monotonic()
+        if now - self._warned_at >= 60:
+            self._warned_at = now
+            log.warning("rate limits: Redis at %s unreachable (%s); limiting per process meanwhile", self.url, exc)
+        return self._fallback
 
     def _ready(self) -> None:
         # The client binds to the running event loop on first use, not at construction.
         if self._client is None:
-            self._client = Redis.from_url(self.url)
+            self._client = Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
             self._window = self._client.register_script(_WINDOW)
             self._bucket = self._client.register_script(_BUCKET)
 
@@ -80,13 +101,19 @@ class RedisBackend:
         """See :meth:`core.ratelimit.memory.MemoryBackend.window_hit`."""
         self._ready()
         member = f"{now!r}:{secrets.token_hex(6)}"
-        result = await self._window(keys=[self.prefix + key], args=[limit, window, repr(now), member])
+        try:
+            result = await self._window(keys=[self.prefix + key], args=[limit, window, repr(now), member])
+        except _UNREACHABLE as exc:
+            return await self._degraded(exc).window_hit(key, limit, window, now)
         return float(result)
 
     async def bucket_take(self, key: str, capacity: int, rate: float, now: float, cost: int = 1) -> float:
         """See :meth:`core.ratelimit.memory.MemoryBackend.bucket_take`."""
         self._ready()
-        result = await self._bucket(keys=[self.prefix + key], args=[capacity, repr(rate), repr(now), cost])
+        try:
+            result = await self._bucket(keys=[self.prefix + key], args=[capacity, repr(rate), repr(now), cost])
+        except _UNREACHABLE as exc:
+            return await self._degraded(exc).bucket_take(key, capacity, rate, now, cost)
         return float(result)
 
     async def close(self) -> None:

@@ -169,3 +169,23 @@ def test_settings_read_the_rate_limit_variables(tmp_path):
     assert load_settings({**base, "STORNO_REDIS_URL": "redis://x/1", "STORNO_BROKER_URL": "redis://r/0"}).redis_url == "redis://x/1"
     with pytest.raises(ConfigurationError):
         load_settings({**base, "STORNO_RATE_LIMITS": "sometimes"})
+
+
+async def test_unreachable_redis_falls_back_to_per_process_limits(caplog):
+    """Redis down: requests are neither refused wholesale nor let through unlimited."""
+    import socket
+
+    from core.ratelimit.redis import RedisBackend
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    backend = RedisBackend(f"redis://127.0.0.1:{port}/0", prefix="storno-test:")
+    try:
+        limiter = Limiter(backend)
+        assert [await limiter.wait("login", "198.51.100.1") for _ in range(5)] == [0] * 5
+        assert await limiter.wait("login", "198.51.100.1") > 0
+        assert await limiter.wait("authenticated_api", "user:u") == 0
+    finally:
+        await backend.close()
+    assert "unreachable" in caplog.text
