@@ -20,6 +20,7 @@ from core.db.engine import is_unique_violation, write_transaction
 from core.errors import BadRequest, NotFound, StornoError, Unprocessable
 from core.ids import new_id
 from core.invoicing import idempotency
+from core.invoicing.schemas import LineIn
 from core.invoicing.service import InvoiceService
 from core.invoicing.tables import DocumentSeries
 from core.masterdata.tables import Client, Product
@@ -104,6 +105,8 @@ class RecurringService:
         }
 
     async def context(self, company_id: str, client_ids: list[str | None], product_ids: list[str | None]) -> dict[str, Any]:
+        """What pricing needs besides the template: ``{"company": row, "clients": {id: row},
+        "products": {id: live row}}`` for the given (possibly None or repeated) ids."""
         company = await Company.select().where(Company.id == company_id).first().run()
         wanted_clients = sorted({c for c in client_ids if c})
         wanted_products = sorted({p for p in product_ids if p})
@@ -114,7 +117,8 @@ class RecurringService:
         return {"company": company, "clients": {c["id"]: c for c in clients}, "products": {p["id"]: p for p in products}}
 
     @staticmethod
-    def lines_now(row: dict[str, Any], lines: list[dict[str, Any]], context: dict[str, Any]):
+    def lines_now(row: dict[str, Any], lines: list[dict[str, Any]], context: dict[str, Any]) -> list[LineIn]:
+        """The invoice lines template ``row`` would generate now (:func:`core.recurring.pricing.generation_lines`)."""
         return pricing.generation_lines(
             row, lines, company=context["company"], client=context["clients"].get(row.get("client") or ""), products=context["products"]
         )
