@@ -354,6 +354,7 @@ async def passkey_login(settings: Settings, session_id: str | None, credential: 
     await challenges.discard(row)  # one answer per ceremony
     passkey = await passkeys.verify_assertion(settings, credential, row["webauthn_challenge"], None)
     if passkey is None:
+        await record("auth.login_failed", ip=ip, details={"method": "passkey", "reason": "assertion"})
         raise InvalidCode("Passkey authentication failed.")
     user = await _user(passkey["user_id"])
     accounts.check_account(user)

@@ -343,3 +343,20 @@ async def test_the_totp_secret_is_sealed_at_rest(api):
     (row,) = in_app(api, TotpSecret.select(TotpSecret.secret).run)
     assert row["secret"].startswith("enc:v1:")
     ok(await api.post("/api/v1/me/mfa/totp/enable", json={"code": totp_code(setup["secret"])}, headers=tenant.auth))
+
+
+async def test_a_google_login_also_asks_for_the_second_factor(settings):
+    from tests.core.auth.test_google_login import Google, _configured
+
+    provider = Google()
+    with provider.serve() as url:
+        async with start_api(_configured(settings, url)) as api:
+            tenant = await register(api, "ana@gmail.com")
+            secret, _ = await enable_totp(api, tenant)
+            answer = await api.post("/api/auth/google", json={"credential": provider.token()})
+            challenge = ok(answer)
+            assert challenge["mfa_required"] is True and "token" not in challenge
+            assert "__refresh__token" not in answer.headers.get("set-cookie", "")
+            tokens = ok(await api.post("/api/auth/mfa/verify", json={"mfaToken": challenge["mfa_token"], "code": totp_code(secret)}))
+            assert tokens["token"] and tokens["refresh_token"]
+            assert ("auth.login", {"method": "google", "mfa": "totp"}) in audit_actions(api)

@@ -113,6 +113,7 @@ async def test_a_wrong_signature_fails(api, device):
     forged = device.get(options, foreign_key=True)
     refused = await api.post("/api/auth/passkey/login", json={"sessionId": options["sessionId"], "credential": forged})
     assert refused.status_code == 401 and "token" not in refused.json()
+    assert ("auth.login_failed", {"method": "passkey", "reason": "assertion"}) in actions(api)
 
 
 async def test_a_replayed_sign_counter_fails(api, device):
