@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import ClientId, Ctx, Limit, Page
@@ -65,7 +66,7 @@ class RecurringInvoiceController(Controller):
         pages = (total + limit - 1) // limit
         return RecurringPage(data=[row_body(r, estimates[r["id"]]) for r in rows], total=total, page=page, limit=limit, pages=pages)
 
-    @post("/")
+    @post("/", responses={200: ResponseSpec(data_container=Recurring, description="Replay of an Idempotency-Key: the first template")})
     async def create_recurring(self, request: Request, ctx: Ctx, data: JSONBody[RecurringIn]) -> Response[Recurring]:
         """Create a template (frequency, frequencyDay, clientId and lines required): 201; a replay
         of the same ``Idempotency-Key`` and body is 200 with the first template, another body 409."""

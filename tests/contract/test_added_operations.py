@@ -52,8 +52,11 @@ def test_recurring_invoices(world: World) -> None:
     a = world.a
     today = dt.date.today()
     body = {"frequency": "monthly", "frequencyDay": 1, "clientId": a.client_id, "lines": [LINE], "reference": "Abonament", "nextIssuanceDate": today.isoformat()}
-    template = a.call("POST", "/api/v1/recurring-invoices", 201, json=body)
+    key = {**a.headers, "Idempotency-Key": "plan-1"}
+    template = a.call("POST", "/api/v1/recurring-invoices", 201, json=body, headers=key)
     assert template["isActive"] is True and template["frequency"] == "monthly" and template["total"] == 242
+    assert a.call("POST", "/api/v1/recurring-invoices", 200, json=body, headers=key)["id"] == template["id"]
+    a.call("POST", "/api/v1/recurring-invoices", 409, json={**body, "reference": "Altul"}, headers=key)
     url = f"/api/v1/recurring-invoices/{template['id']}"
     assert a.call("GET", url, 200)["reference"] == "Abonament"
     assert a.call("PUT", url, 200, json={**body, "reference": "Mentenanță"})["reference"] == "Mentenanță"
