@@ -37,7 +37,7 @@ from piccolo.engine.postgres import PostgresEngine
 from core.audit.log import record
 from core.auth.context import Caller
 from core.auth.permissions import require
-from core.auth.tables import Company
+from core.auth.tables import Company, Organisation, User
 from core.db.engine import engine
 from core.errors import BadRequest, Conflict, LicenseError, NotFound, PaymentRequired
 from license.claims import LicenseStatus
@@ -128,12 +128,40 @@ def _violations(status: LicenseStatus, companies: int) -> list[str]:
     return out
 
 
-def _describe(status: LicenseStatus, token: str, companies: int) -> dict[str, Any]:
+async def _metrics(companies: int) -> dict[str, int]:
+    """``instanceMetrics`` of objects.md §3.17, for this appliance (invoices: created this UTC month, live)."""
+    from core.invoicing.tables import Invoice
+
+    month = dt.datetime.now(dt.timezone.utc).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "orgCount": await Organisation.count(),
+        "userCount": await User.count(),
+        "companyCount": companies,
+        "invoicesThisMonth": await Invoice.count().where((Invoice.created_at >= month) & Invoice.deleted_at.is_null()),
+    }
+
+
+def _installed_at() -> str | None:
+    try:
+        stamp = (_dir() / INSTALLED_LICENSE_NAME).stat().st_mtime
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).isoformat()
+
+
+def _describe(status: LicenseStatus, token: str, companies: int, metrics: dict[str, int]) -> dict[str, Any]:
+    """The licence object: objects.md §3.17's fields (``instanceName``/``instanceUrl`` are null: no
+    licence server knows this appliance) plus the offline licence's claims."""
     claims = status.claims
     return {
         "id": key_id(token),
         "licenseKey": mask(token),
         "active": True,
+        "instanceName": None,
+        "instanceUrl": None,
+        "instanceMetrics": metrics,
+        "activatedAt": _installed_at() if status.source == SOURCE_INSTALLED else None,
+        "createdAt": claims.nbf.isoformat(),
         "organisation": claims.sub,
         "plan": claims.plan,
         "providers": list(claims.providers),
@@ -176,7 +204,7 @@ async def list_keys(caller: Caller) -> dict[str, Any]:
     except LicenseError as exc:
         return {"data": [{"id": key_id(token), "licenseKey": mask(token), "active": False, "source": source,
                           "companyCount": companies, "lastViolations": [str(exc)]}]}
-    return {"data": [_describe(status, token, companies)]}
+    return {"data": [_describe(status, token, companies, await _metrics(companies))]}
 
 
 def _refuse_when_configured() -> None:
@@ -222,7 +250,8 @@ async def install_key(caller: Caller, data: LicenseKeyIn, *, ip: str | None = No
         raise
     await record("license.changed", actor=caller.user_id, organisation=caller.organisation_id, target=key_id(token), ip=ip,
                  details={"action": "installed", "plan": status.claims.plan, "licensee": status.claims.sub, "kid": status.claims.kid})
-    return _describe(msgspec.structs.replace(status, source=SOURCE_INSTALLED), token, await _company_count())
+    companies = await _company_count()
+    return _describe(msgspec.structs.replace(status, source=SOURCE_INSTALLED), token, companies, await _metrics(companies))
 
 
 async def delete_key(caller: Caller, licence_id: str, *, ip: str | None = None) -> None:

@@ -52,6 +52,8 @@ async def test_install_list_and_remove_the_licence(api, owner, settings):
     listed = ok(await api.get("/api/v1/licensing/keys", headers=owner.auth))["data"]
     assert [entry["id"] for entry in listed] == [installed["id"]]
     assert listed[0]["source"] == "data directory" and listed[0]["keyId"] == DEV_KEY_ID
+    assert listed[0]["instanceMetrics"] == {"orgCount": 1, "userCount": 1, "companyCount": 1, "invoicesThisMonth": 0}
+    assert listed[0]["activatedAt"] and listed[0]["active"] is True
 
     assert (await api.delete("/api/v1/licensing/keys/00000000-0000-0000-0000-000000000000", headers=owner.auth)).status_code == 404
     assert (await api.delete(f"/api/v1/licensing/keys/{installed['id']}", headers=owner.auth)).status_code == 204
