@@ -171,11 +171,10 @@ async def complete_authorisation(provider: str, secret_key: str, *, code: str | 
     except (AuthorizationRequired, PermanentProviderError) as exc:
         raise Unprocessable(f"The provider refused the authorisation: {exc.messages[0]}") from None
     store = DbCredentialStore(payload.company, provider, created_by=payload.user, label="Authorised in the browser")
-    async with write_transaction():
-        token_id = await store.save(credentials)
-        await ProviderCredential.update({ProviderCredential.validated_cifs: []}).where(ProviderCredential.id == token_id).run()
-        if payload.link:
-            await AuthorizationLink.update({AuthorizationLink.completed_at: _now()}).where(AuthorizationLink.id == payload.link).run()
+    token_id = await store.save(credentials)  # atomic replace, safe against a concurrent rotation
+    await ProviderCredential.update({ProviderCredential.validated_cifs: []}).where(ProviderCredential.id == token_id).run()
+    if payload.link:
+        await AuthorizationLink.update({AuthorizationLink.completed_at: _now()}).where(AuthorizationLink.id == payload.link).run()
     await record(f"{provider}_token.stored", actor=payload.user, organisation=company["organisation"], target=token_id, ip=ip,
                  details={"company": payload.company, "via": "link" if payload.link else "consent"})
     return {"status": "connected", "companyId": payload.company, "tokenId": token_id,
