@@ -2,7 +2,7 @@
 
 Owned by :mod:`core.auth.service` (users, organisations, memberships), :mod:`core.auth.security`
 (refresh tokens) and :mod:`core.auth.companies` (companies); no other module writes them, except
-that :mod:`core.auth.accounts` (confirmation, reset, Google, profile), :mod:`core.auth.members`
+that :mod:`core.auth.accounts` (confirmation, reset, Google), :mod:`core.auth.profile`, :mod:`core.auth.members`
 and :mod:`core.auth.invitations` write the user and membership columns of their flows.
 """
 
@@ -118,7 +118,7 @@ class AccountToken(Table, tablename="account_tokens"):
     """A single-use e-mail token: ``purpose`` ``confirm_email`` or ``password_reset``.
 
     Stored only as the SHA-256 hex digest of its text; spent by setting ``used_at``.
-    Created by migration m0014; written only by :mod:`core.auth.accounts`.
+    Created by migration m0014; written only by :mod:`core.auth.tokens`.
     """
 
     id = IdColumn(primary_key=True, default=new_id)
