@@ -119,7 +119,9 @@ def permission_for(method: str, path_template: str) -> str | None:
     if action == "payments":
         return "payment.view" if method in ("GET", "HEAD") else f"payment.{_CRUD.get(method, 'create')}"
     if method in ("GET", "HEAD", "OPTIONS"):
-        view = VIEWS.get(segments[2]) or f"{resource}.view"  # areas without a view permission (backup, export) read with their write one
+        view = (
+            VIEWS.get(segments[2]) or f"{resource}.view"
+        )  # areas without a view permission (backup, export) read with their write one
         return view if view in ROLE_PERMISSIONS["owner"] else f"{resource}.{write}"
     if action in ACTIONS:
         permission = ACTIONS[action].format(r=resource)

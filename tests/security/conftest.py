@@ -19,9 +19,18 @@ from core.auth.permissions import ROLE_PERMISSIONS
 from tests.core.conftest import Tenant, api, ok, owner  # noqa: F401 - fixtures for this suite
 from tests.support.tenants import two_organisations
 
-LINES = [{"description": "Consultanta", "quantity": "2", "unitPrice": "100.00", "vatRate": "21", "unitOfMeasure": "ore"}]
+LINES = [
+    {"description": "Consultanta", "quantity": "2", "unitPrice": "100.00", "vatRate": "21", "unitOfMeasure": "ore"}
+]
 PRODUCT = {"name": "Consultanta IT", "unitOfMeasure": "ore", "defaultPrice": "150.5", "vatRate": 21, "code": "CONS-1"}
-SUPPLIER = {"name": "Furnizor SRL", "cif": "RO14399840", "isVatPayer": True, "address": "Str. Lunga 3", "city": "Iasi", "county": "Iasi"}
+SUPPLIER = {
+    "name": "Furnizor SRL",
+    "cif": "RO14399840",
+    "isVatPayer": True,
+    "address": "Str. Lunga 3",
+    "city": "Iasi",
+    "county": "Iasi",
+}
 
 
 @dataclass
@@ -88,7 +97,9 @@ async def seed_objects(api: Any, b: Tenant) -> dict[str, str]:
         "note_id": await _create(api, b, "/api/v1/delivery-notes", {"clientId": client, "lines": LINES}),
         "receipt_id": await _create(api, b, "/api/v1/receipts", {"lines": LINES}),
         "template_id": await _create(
-            api, b, "/api/v1/recurring-invoices",
+            api,
+            b,
+            "/api/v1/recurring-invoices",
             {"reference": "Abonament", "clientId": client, "frequency": "monthly", "frequencyDay": 15, "lines": LINES},
         ),
         "rate_id": _first_id(ok(await api.get("/api/v1/vat-rates", headers=b.headers))),
@@ -145,13 +156,20 @@ def _value(schema: dict[str, Any], document: dict[str, Any], ids: dict[str, str]
         if depth > 4:
             return {}
         props = schema.get("properties", {})
-        return {name: _value(props[name], document, ids, depth + 1) for name in schema.get("required", []) if name in props}
+        return {
+            name: _value(props[name], document, ids, depth + 1) for name in schema.get("required", []) if name in props
+        }
     if kind == "array":
         items = schema.get("items")
         return [_value(items, document, ids, depth + 1)] if items and depth <= 4 and schema.get("minItems") else []
     if kind == "string":
         fmt = schema.get("format")
-        return {"uuid": ids["client_id"], "date": "2026-11-20", "date-time": "2026-11-20T10:00:00Z", "email": "x@beta.ro"}.get(fmt, "1")
+        return {
+            "uuid": ids["client_id"],
+            "date": "2026-11-20",
+            "date-time": "2026-11-20T10:00:00Z",
+            "email": "x@beta.ro",
+        }.get(fmt, "1")
     if kind in ("integer", "number"):
         return schema.get("minimum", 1)
     if kind == "boolean":
@@ -159,7 +177,9 @@ def _value(schema: dict[str, Any], document: dict[str, Any], ids: dict[str, str]
     return None
 
 
-async def call(estate: Estate, op: Operation, headers: dict[str, str], ids: dict[str, str], params: dict[str, str] | None = None) -> Any:
+async def call(
+    estate: Estate, op: Operation, headers: dict[str, str], ids: dict[str, str], params: dict[str, str] | None = None
+) -> Any:
     """Send ``op`` with its path filled from ``ids`` and a minimal JSON body when it takes one."""
     body = minimal_body(op, estate.document, ids)
     kwargs: dict[str, Any] = {"headers": headers, "params": params or {}}

@@ -25,7 +25,9 @@ async def test_a_view_only_key_cannot_create_an_invoice(estate):
     key = (await _key(estate, a, ["invoice.view"]))["token"]
     headers = {"Authorization": key, "X-Company": a.company_id}
     ok(await api.get("/api/v1/invoices", headers=headers))
-    created = await api.post("/api/v1/invoices", json={"clientId": a.extra["client_id"], "lines": LINES}, headers=headers)
+    created = await api.post(
+        "/api/v1/invoices", json={"clientId": a.extra["client_id"], "lines": LINES}, headers=headers
+    )
     assert created.status_code == 403 and created.json() == {"error": "Permission denied."}
     assert ok(await api.get("/api/v1/invoices", headers=a.headers))["total"] == 0
 
@@ -77,13 +79,20 @@ async def test_revoked_and_expired_keys_are_refused(estate):
     for key, reason in ((revoked, "API token revoked."), (expired, "API token expired.")):
         answer = await api.get("/api/v1/clients", headers={"Authorization": key["token"], "X-Company": a.company_id})
         assert answer.status_code == 403, reason
-        assert answer.json() == {"status_code": 403, "detail": reason, "message": "Invalid API Token", "error_code": "AUTH_HEADER_TOKEN"}
+        assert answer.json() == {
+            "status_code": 403,
+            "detail": reason,
+            "message": "Invalid API Token",
+            "error_code": "AUTH_HEADER_TOKEN",
+        }
 
 
 async def test_a_key_cannot_manage_keys_even_with_the_scope(estate):
     api, a = estate.api, estate.a
     key = estate.a_key  # holds api_key.manage
-    created = await api.post("/api/v1/api-tokens", json={"name": "child", "scopes": ["client.view"]}, headers={"Authorization": key})
+    created = await api.post(
+        "/api/v1/api-tokens", json={"name": "child", "scopes": ["client.view"]}, headers={"Authorization": key}
+    )
     assert created.status_code == 403
     own = ok(await api.get("/api/v1/api-tokens", headers=a.auth))["data"][0]
     revoke = await api.delete(f"/api/v1/api-tokens/{own['id']}", headers={"Authorization": key})

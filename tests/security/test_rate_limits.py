@@ -85,8 +85,13 @@ def test_sixth_login_attempt_on_one_account_is_429_from_any_address(production):
 def test_registration_is_limited_per_address(production):
     with serving(production) as url, client_from(url, "127.0.0.4") as http:
         for n in range(10):
-            assert http.post("/api/auth/register", json={"email": f"u{n}@alfa.ro", "password": PASSWORD}).status_code != 429
-        assert_limited(http.post("/api/auth/register", json={"email": "u10@alfa.ro", "password": PASSWORD}), window=3600)
+            assert (
+                http.post("/api/auth/register", json={"email": f"u{n}@alfa.ro", "password": PASSWORD}).status_code
+                != 429
+            )
+        assert_limited(
+            http.post("/api/auth/register", json={"email": "u10@alfa.ro", "password": PASSWORD}), window=3600
+        )
 
 
 def test_every_public_limiter_guards_its_routes(production):
@@ -110,9 +115,14 @@ def replica(settings, redis_url: str) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {
-        **os.environ, "STORNO_ENV": "development", "STORNO_DATA_DIR": str(settings.data_dir),
-        "STORNO_DATABASE_URL": settings.database_url, "STORNO_SECRET_KEY": settings.secret_key,
-        "STORNO_RATE_LIMITS": "production", "STORNO_REDIS_URL": redis_url, "STORNO_BROKER_URL": "",
+        **os.environ,
+        "STORNO_ENV": "development",
+        "STORNO_DATA_DIR": str(settings.data_dir),
+        "STORNO_DATABASE_URL": settings.database_url,
+        "STORNO_SECRET_KEY": settings.secret_key,
+        "STORNO_RATE_LIMITS": "production",
+        "STORNO_REDIS_URL": redis_url,
+        "STORNO_BROKER_URL": "",
     }
     command = [sys.executable, "-m", "core.cli", "serve", "--no-workers", "--port", str(port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -149,7 +159,9 @@ def test_redis_limits_hold_across_two_replicas(settings):
 async def test_each_credential_draws_from_its_own_bucket(owner, api):
     """A 3-token bucket: the 4th request of one JWT user is 429; the user's API key is another
     credential with its own bucket."""
-    key = ok(await api.post("/api/v1/api-tokens", json={"name": "k", "scopes": ["client.view"]}, headers=owner.auth), 201)
+    key = ok(
+        await api.post("/api/v1/api-tokens", json={"name": "k", "scopes": ["client.view"]}, headers=owner.auth), 201
+    )
     api.app.state.limiter = Limiter(MemoryBackend(), limits={**LIMITS, "authenticated_api": TokenBucket(3, 1, 60)})
     for _ in range(3):
         ok(await api.get("/api/v1/me", headers=owner.auth))

@@ -14,10 +14,16 @@ from tests.security.conftest import call
 
 #: Areas the walk must find, so that it cannot pass by finding nothing.
 EXPECTED = {
-    ("POST", "/api/v1/invoices"), ("GET", "/api/v1/invoices/{invoice_id}"), ("POST", "/api/v1/invoices/{invoice_id}/issue"),
-    ("PATCH", "/api/v1/clients/{client_id}"), ("DELETE", "/api/v1/products/{product_id}"), ("GET", "/api/v1/document-series"),
-    ("POST", "/api/v1/proforma-invoices/{proforma_id}/convert"), ("PUT", "/api/v1/delivery-notes/{note_id}"),
-    ("GET", "/api/v1/companies/{company_id}/einvoice-config"), ("POST", "/api/v1/sync/trigger"),
+    ("POST", "/api/v1/invoices"),
+    ("GET", "/api/v1/invoices/{invoice_id}"),
+    ("POST", "/api/v1/invoices/{invoice_id}/issue"),
+    ("PATCH", "/api/v1/clients/{client_id}"),
+    ("DELETE", "/api/v1/products/{product_id}"),
+    ("GET", "/api/v1/document-series"),
+    ("POST", "/api/v1/proforma-invoices/{proforma_id}/convert"),
+    ("PUT", "/api/v1/delivery-notes/{note_id}"),
+    ("GET", "/api/v1/companies/{company_id}/einvoice-config"),
+    ("POST", "/api/v1/sync/trigger"),
 }
 
 
@@ -40,9 +46,15 @@ async def test_another_organisations_company_is_403_for_every_operation(estate):
     failures = []
     for label, authorization in credentials.items():
         for op in estate.operations:
-            by_header = await call(estate, op, {"Authorization": authorization, "X-Company": b.company_id}, estate.b_ids)
+            by_header = await call(
+                estate, op, {"Authorization": authorization, "X-Company": b.company_id}, estate.b_ids
+            )
             by_query = await call(
-                estate, op, {"Authorization": authorization, "X-Company": a.company_id}, estate.b_ids, {"company": b.company_id}
+                estate,
+                op,
+                {"Authorization": authorization, "X-Company": a.company_id},
+                estate.b_ids,
+                {"company": b.company_id},
             )
             for how, answer in (("header", by_header), ("query", by_query)):
                 if answer.status_code != 403:

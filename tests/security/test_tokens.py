@@ -34,8 +34,16 @@ async def signed_in(owner, api, settings):
     me = ok(await api.get("/api/v1/me", headers=owner.auth))
     now = int(dt.datetime.now(dt.timezone.utc).timestamp())
     claims = {
-        "iss": security.ISSUER, "aud": security.AUDIENCE, "sub": me["id"], "iat": now, "nbf": now, "exp": now + 600,
-        "username": owner.email, "email": owner.email, "org": me["organization"]["id"], "roles": ["ROLE_USER"],
+        "iss": security.ISSUER,
+        "aud": security.AUDIENCE,
+        "sub": me["id"],
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "username": owner.email,
+        "email": owner.email,
+        "org": me["organization"]["id"],
+        "roles": ["ROLE_USER"],
     }
     return owner, claims
 
@@ -54,9 +62,14 @@ async def test_forged_and_stale_tokens_are_401(signed_in, api, settings):
     owner, claims = signed_in
     key = settings.secret_key
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     header, payload, signature = owner.token.split(".")
-    other_claims = {**json.loads(base64.urlsafe_b64decode(payload + "==")), "sub": "00000000-0000-7000-8000-000000000000"}
+    other_claims = {
+        **json.loads(base64.urlsafe_b64decode(payload + "==")),
+        "sub": "00000000-0000-7000-8000-000000000000",
+    }
     now = claims["iat"]
     cases = {
         "tampered payload": f"{header}.{_b64(json.dumps(other_claims).encode())}.{signature}",
@@ -67,7 +80,9 @@ async def test_forged_and_stale_tokens_are_401(signed_in, api, settings):
         "RS256 public key as HMAC secret": _hs256({"alg": "HS256", "typ": "JWT"}, claims, public_pem),
         "RS256 signed by an outsider": jwt.encode(claims, private, algorithm="RS256"),
         "HS512 with the right key": jwt.encode(claims, key, algorithm="HS512"),
-        "expired": jwt.encode({**claims, "iat": now - 7200, "nbf": now - 7200, "exp": now - 3600}, key, algorithm="HS256"),
+        "expired": jwt.encode(
+            {**claims, "iat": now - 7200, "nbf": now - 7200, "exp": now - 3600}, key, algorithm="HS256"
+        ),
         "not yet valid": jwt.encode({**claims, "nbf": now + 3600, "exp": now + 7200}, key, algorithm="HS256"),
         "wrong issuer": jwt.encode({**claims, "iss": "someone-else"}, key, algorithm="HS256"),
         "wrong audience": jwt.encode({**claims, "aud": "another-api"}, key, algorithm="HS256"),

@@ -38,7 +38,9 @@ class ApiKeyController(Controller):
         return service.grantable_scopes(caller)
 
     @post("/", summary="Create a scoped API key; the raw af_ key is returned once (step-up MFA when enabled)")
-    async def create(self, request: Request, caller: NamedDependency[Caller], data: JSONBody[ApiKeyIn]) -> dict[str, Any]:
+    async def create(
+        self, request: Request, caller: NamedDependency[Caller], data: JSONBody[ApiKeyIn]
+    ) -> dict[str, Any]:
         return await service.create_key(caller, data, ip=_ip(request))
 
     @patch("/{key_id:str}", summary="Rename an API key or replace its scopes")

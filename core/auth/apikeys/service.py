@@ -75,8 +75,8 @@ class ApiKeyIn(msgspec.Struct, kw_only=True):
 
     name: str
     scopes: list[str]
-    expireAt: dt.datetime | None = None  # noqa: N815 - wire name of objects.md §3.16
-    expiresAt: dt.datetime | None = None  # noqa: N815 - the same, as the issue spells it
+    expire_at: dt.datetime | None = msgspec.field(default=None, name="expireAt")  # objects.md §3.16
+    expires_at: dt.datetime | None = msgspec.field(default=None, name="expiresAt")  # the same, as the issue spells it
     verification_token: str | None = None
 
 
@@ -157,16 +157,21 @@ async def authenticate(raw_key: str, *, now: dt.datetime | None = None) -> KeyId
     if not _KEY_SHAPE.match(candidate):
         raise InvalidApiToken("Malformed API token.")
     wanted = digest(candidate)
-    row = await ApiKey.select(
-        ApiKey.id,
-        ApiKey.user,
-        ApiKey.organisation,
-        ApiKey.token_hash,
-        ApiKey.scopes,
-        ApiKey.expires_at,
-        ApiKey.revoked_at,
-        ApiKey.last_used_at,
-    ).where(ApiKey.token_hash == wanted).output(load_json=True).first()
+    row = (
+        await ApiKey.select(
+            ApiKey.id,
+            ApiKey.user,
+            ApiKey.organisation,
+            ApiKey.token_hash,
+            ApiKey.scopes,
+            ApiKey.expires_at,
+            ApiKey.revoked_at,
+            ApiKey.last_used_at,
+        )
+        .where(ApiKey.token_hash == wanted)
+        .output(load_json=True)
+        .first()
+    )
     if row is None or not hmac.compare_digest(row["token_hash"], wanted):
         raise InvalidApiToken("Unknown API token.")
     instant = now or _now()
@@ -247,7 +252,7 @@ async def create_key(caller: Caller, data: ApiKeyIn, *, ip: str | None = None) -
     require(caller, "api_key.manage")
     name = _checked_name(data.name)
     scopes = _checked_scopes(caller, data.scopes)
-    expires = _aware(data.expireAt or data.expiresAt)
+    expires = _aware(data.expire_at or data.expires_at)
     now = _now()
     if expires is not None and expires <= now:
         raise BadRequest("The expiry must be in the future.", field="expireAt")
@@ -310,7 +315,12 @@ async def update_key(caller: Caller, key_id: str, data: ApiKeyPatch, *, ip: str 
         values[ApiKey.scopes] = details["scopes"] = _checked_scopes(caller, data.scopes)
     await ApiKey.update(values).where(ApiKey.id == key_id)
     await record(
-        "api_key.updated", actor=caller.user_id, organisation=caller.organisation_id, target=key_id, ip=ip, details=details
+        "api_key.updated",
+        actor=caller.user_id,
+        organisation=caller.organisation_id,
+        target=key_id,
+        ip=ip,
+        details=details,
     )
     return key_json(await _own_key(caller, key_id))
 

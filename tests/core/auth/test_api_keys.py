@@ -22,7 +22,9 @@ KEY = re.compile(r"^af_[0-9a-f]{64}$")
 
 
 async def create_key(api, tenant, scopes, **extra):
-    return ok(await api.post("/api/v1/api-tokens", json={"name": "CI", "scopes": scopes, **extra}, headers=tenant.auth), 201)
+    return ok(
+        await api.post("/api/v1/api-tokens", json={"name": "CI", "scopes": scopes, **extra}, headers=tenant.auth), 201
+    )
 
 
 def key_headers(key: str, company_id: str) -> dict[str, str]:
@@ -89,7 +91,9 @@ async def test_revocation_is_immediate_and_audited(owner, api):
     listed = ok(await api.get("/api/v1/api-tokens", headers=owner.auth))["data"]
     assert listed[0]["revokedAt"] is not None
     assert (await api.delete(f"/api/v1/api-tokens/{created['id']}", headers=owner.auth)).status_code == 204
-    actions = in_app(api, AuditEntry.select(AuditEntry.action, AuditEntry.target, AuditEntry.details).order_by(AuditEntry.seq).run)
+    actions = in_app(
+        api, AuditEntry.select(AuditEntry.action, AuditEntry.target, AuditEntry.details).order_by(AuditEntry.seq).run
+    )
     mine = [(a["action"], a["target"]) for a in actions if a["action"].startswith("api_key.")]
     assert mine == [("api_key.created", created["id"]), ("api_key.revoked", created["id"])]
     assert all(created["token"] not in a["details"] for a in actions)
@@ -111,13 +115,19 @@ async def test_expired_unknown_and_malformed_keys_are_refused(owner, api):
         answer = await api.get("/api/v1/clients", headers=key_headers(value, owner.company_id))
         assert answer.status_code == 403 and answer.json()["error_code"] == "AUTH_HEADER_TOKEN", value
     in_the_past = await api.post(
-        "/api/v1/api-tokens", json={"name": "old", "scopes": ["client.view"], "expiresAt": past.isoformat()}, headers=owner.auth
+        "/api/v1/api-tokens",
+        json={"name": "old", "scopes": ["client.view"], "expiresAt": past.isoformat()},
+        headers=owner.auth,
     )
     assert in_the_past.status_code == 400
 
 
 async def test_scopes_must_exist_and_be_held_by_the_creator(owner, api):
-    for body in ({"name": "x", "scopes": []}, {"name": "x", "scopes": ["invoice.fly"]}, {"name": "", "scopes": ["client.view"]}):
+    for body in (
+        {"name": "x", "scopes": []},
+        {"name": "x", "scopes": ["invoice.fly"]},
+        {"name": "", "scopes": ["client.view"]},
+    ):
         assert (await api.post("/api/v1/api-tokens", json=body, headers=owner.auth)).status_code == 400, body
     grantable = ok(await api.get("/api/v1/api-tokens/scopes", headers=owner.auth))["data"]
     names = {name for group in grantable for name in group["scopes"]}
@@ -125,7 +135,9 @@ async def test_scopes_must_exist_and_be_held_by_the_creator(owner, api):
     assert {"category": "efactura", "scopes": ["efactura.submit", "efactura.view"]} in grantable
 
     in_app(api, Membership.update({Membership.role: "admin"}).where(Membership.organisation.is_not_null()).run)
-    beyond = await api.post("/api/v1/api-tokens", json={"name": "x", "scopes": ["org.manage_billing"]}, headers=owner.auth)
+    beyond = await api.post(
+        "/api/v1/api-tokens", json={"name": "x", "scopes": ["org.manage_billing"]}, headers=owner.auth
+    )
     assert beyond.status_code == 403
     in_app(api, Membership.update({Membership.role: "accountant"}).where(Membership.organisation.is_not_null()).run)
     no_manage = await api.post("/api/v1/api-tokens", json={"name": "x", "scopes": ["client.view"]}, headers=owner.auth)
@@ -138,13 +150,19 @@ async def test_rename_and_replace_scopes(owner, api):
     assert (await api.get("/api/v1/products", headers=headers)).status_code == 403
     changed = ok(
         await api.patch(
-            f"/api/v1/api-tokens/{created['id']}", json={"name": "Renamed", "scopes": ["product.view"]}, headers=owner.auth
+            f"/api/v1/api-tokens/{created['id']}",
+            json={"name": "Renamed", "scopes": ["product.view"]},
+            headers=owner.auth,
         )
     )
     assert changed["name"] == "Renamed" and changed["scopes"] == ["product.view"] and "token" not in changed
     ok(await api.get("/api/v1/products", headers=headers))
     assert (await api.get("/api/v1/clients", headers=headers)).status_code == 403
-    assert (await api.patch("/api/v1/api-tokens/00000000-0000-7000-8000-000000000000", json={"name": "n"}, headers=owner.auth)).status_code == 404
+    assert (
+        await api.patch(
+            "/api/v1/api-tokens/00000000-0000-7000-8000-000000000000", json={"name": "n"}, headers=owner.auth
+        )
+    ).status_code == 404
     updates = in_app(api, AuditEntry.select(AuditEntry.target).where(AuditEntry.action == "api_key.updated").run)
     assert updates == [{"target": created["id"]}]
 
@@ -152,7 +170,9 @@ async def test_rename_and_replace_scopes(owner, api):
 async def test_a_key_speaks_only_for_its_organisation(owner, api):
     key = (await create_key(api, owner, ["client.view"]))["token"]
     other_org = "00000000-0000-7000-8000-000000000001"
-    answer = await api.get("/api/v1/clients", headers={**key_headers(key, owner.company_id), "X-Organization": other_org})
+    answer = await api.get(
+        "/api/v1/clients", headers={**key_headers(key, owner.company_id), "X-Organization": other_org}
+    )
     assert answer.status_code == 403
     in_app(api, Membership.update({Membership.active: False}).where(Membership.organisation.is_not_null()).run)
     assert (await api.get("/api/v1/clients", headers=key_headers(key, owner.company_id))).status_code == 403
@@ -167,7 +187,9 @@ async def test_creation_needs_step_up_when_the_user_has_mfa(owner, api):
     wrong = await api.post("/api/v1/api-tokens", json={**body, "verification_token": "f" * 64}, headers=owner.auth)
     assert wrong.status_code == 403 and wrong.json()["error"] == "mfa_required"
     token = in_app(api, challenges.issue_verification, me["id"])
-    created = ok(await api.post("/api/v1/api-tokens", json={**body, "verification_token": token}, headers=owner.auth), 201)
+    created = ok(
+        await api.post("/api/v1/api-tokens", json={**body, "verification_token": token}, headers=owner.auth), 201
+    )
     assert KEY.match(created["token"])
     replay = await api.post("/api/v1/api-tokens", json={**body, "verification_token": token}, headers=owner.auth)
     assert replay.status_code == 403  # the verification is single use

@@ -163,10 +163,16 @@ def test_settings_read_the_rate_limit_variables(tmp_path):
     base = {"STORNO_DATA_DIR": str(tmp_path), "STORNO_SECRET_KEY": "k"}
     assert load_settings(base).rate_limits == "production"
     assert load_settings({**base, "STORNO_ENV": "development"}).rate_limits == "off"
-    assert load_settings({**base, "STORNO_ENV": "development", "STORNO_RATE_LIMITS": "production"}).rate_limits == "production"
+    assert (
+        load_settings({**base, "STORNO_ENV": "development", "STORNO_RATE_LIMITS": "production"}).rate_limits
+        == "production"
+    )
     assert load_settings({**base, "STORNO_BROKER_URL": "redis://r:6379/0"}).redis_url == "redis://r:6379/0"
     assert load_settings({**base, "STORNO_BROKER_URL": "amqp://r"}).redis_url == ""
-    assert load_settings({**base, "STORNO_REDIS_URL": "redis://x/1", "STORNO_BROKER_URL": "redis://r/0"}).redis_url == "redis://x/1"
+    assert (
+        load_settings({**base, "STORNO_REDIS_URL": "redis://x/1", "STORNO_BROKER_URL": "redis://r/0"}).redis_url
+        == "redis://x/1"
+    )
     with pytest.raises(ConfigurationError):
         load_settings({**base, "STORNO_RATE_LIMITS": "sometimes"})
 
