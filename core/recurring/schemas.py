@@ -37,9 +37,6 @@ DUE_DATE_TYPES = ("days", "fixed_day")
 PRICE_RULES = ("fixed", "updated_product")
 
 Number = j.Number
-#: :data:`core.api.json.Number` or ``null`` (a null token is a Raw too). The schema replaces the
-#: ``oneOf`` Litestar derives for ``Raw`` (``[{}, null]``, which a null would match twice).
-NumberOrNull = Annotated[msgspec.Raw, msgspec.Meta(extra_json_schema={"extra": {"oneOf": [{"type": "number"}, {"type": "null"}]}})]
 _NULL = msgspec.Raw(b"null")
 
 
@@ -193,7 +190,7 @@ class RecurringLine(_Body):
     product_code: str | None
     line_note: str | None
     reference_currency: str | None
-    markup_percent: NumberOrNull
+    markup_percent: j.NullableNumber
     price_rule: str
     product_name: str | None
 
@@ -250,7 +247,7 @@ class Recurring(RecurringRow):
     settings (stored; e-mail sending and penalties are not acted on yet) and the lines."""
 
     document_series: SeriesRef | None
-    exchange_rate: NumberOrNull
+    exchange_rate: j.NullableNumber
     language: str
     due_date_type: str | None
     due_date_days: int | None
@@ -261,7 +258,7 @@ class Recurring(RecurringRow):
     auto_email_time: str
     auto_email_day_offset: int
     penalty_enabled: bool
-    penalty_percent_per_day: NumberOrNull
+    penalty_percent_per_day: j.NullableNumber
     penalty_grace_days: int | None
     lines: list[RecurringLine]
 
