@@ -83,6 +83,22 @@ class InvalidApiToken(Forbidden):
         }
 
 
+class ReadOnlyCompany(Forbidden):
+    """403 shape I (objects.md §1, §8.4): a write to a company made read-only because the
+    appliance holds more companies than the licence allows. Problem-style body (RFC 9457 members
+    ``type``, ``title``, ``status``, ``detail``) with ``detail`` ``company.readOnly``; ``message``
+    goes in ``error`` too, so shape-A clients still read a sentence."""
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "company.readOnly",
+            "error": self.message,
+        }
+
+
 class NotFound(StornoError):
     """404: unknown resource."""
 

@@ -23,6 +23,7 @@ from core.audit.log import record
 from core.auth.context import Caller
 from core.auth.deps import company_for
 from core.auth.permissions import require
+from core.auth.read_only import read_only_ids
 from core.auth.schemas import CompanyIn, CompanyPatch
 from core.auth.tables import Company
 from core.db.engine import is_unique_violation, write_transaction
@@ -34,7 +35,16 @@ from core.masterdata import catalogue, registry
 from core.masterdata.service import normalise_tax_id
 from core.submissions.tables import ProviderCredential, SyncState
 
-__all__ = ["company_json", "create_company", "delete_company", "get_company", "list_companies", "toggle_sync", "update_company"]
+__all__ = [
+    "company_json",
+    "create_company",
+    "delete_company",
+    "get_company",
+    "list_companies",
+    "set_active",
+    "toggle_sync",
+    "update_company",
+]
 
 log = logging.getLogger("storno.companies")
 DUPLICATE = "This company is already added to your organization."
@@ -62,9 +72,14 @@ def _cif_json(cif: str) -> int | str:
 
 
 def company_json(
-    row: dict[str, Any], *, last_synced_at: dt.datetime | None = None, has_valid_token: bool | None = None
+    row: dict[str, Any],
+    *,
+    last_synced_at: dt.datetime | None = None,
+    has_valid_token: bool | None = None,
+    read_only: bool = False,
 ) -> dict[str, Any]:
-    """A company row as the API shows it (objects.md §3.12); ``hasValidToken`` only on create/detail."""
+    """A company row as the API shows it (objects.md §3.12); ``hasValidToken`` only on create/detail;
+    ``isReadOnly`` is ``read_only`` (over the licence's company limit, :mod:`core.auth.read_only`)."""
     out = {
         "id": row["id"],
         "name": row["name"],
@@ -97,7 +112,7 @@ def company_json(
         "archiveEnabled": False,
         "archiveRetentionYears": None,
         "efacturaDelayHours": row["efactura_delay_hours"],
-        "isReadOnly": False,
+        "isReadOnly": read_only,
         "enabledModules": None,
         "deletedAt": j.stamp(row["deleted_at"]),
         "hardDeleteAt": j.stamp(row["deleted_at"] + dt.timedelta(days=5)) if row["deleted_at"] else None,
@@ -132,7 +147,12 @@ async def _has_valid_token(company_id: str) -> bool:
 
 async def _detail(row: dict[str, Any]) -> dict[str, Any]:
     synced = await _last_synced([row["id"]])
-    return company_json(row, last_synced_at=synced.get(row["id"]), has_valid_token=await _has_valid_token(row["id"]))
+    return company_json(
+        row,
+        last_synced_at=synced.get(row["id"]),
+        has_valid_token=await _has_valid_token(row["id"]),
+        read_only=row["id"] in await read_only_ids(),
+    )
 
 
 async def list_companies(caller: Caller) -> dict[str, Any]:
@@ -143,7 +163,8 @@ async def list_companies(caller: Caller) -> dict[str, Any]:
         where &= Company.id.is_in(list(caller.allowed_companies))
     rows = await Company.select().where(where).order_by(Company.name)
     synced = await _last_synced([r["id"] for r in rows])
-    return {"data": [company_json(r, last_synced_at=synced.get(r["id"])) for r in rows]}
+    read_only = await read_only_ids()
+    return {"data": [company_json(r, last_synced_at=synced.get(r["id"]), read_only=r["id"] in read_only) for r in rows]}
 
 
 def _check_fields(values: dict[str, Any], country: str) -> None:
@@ -317,4 +338,25 @@ async def toggle_sync(caller: Caller, company_id: str) -> dict[str, Any]:
     require(caller, "company.edit")
     row = await company_for(caller, company_id)
     await Company.update({Company.sync_enabled: not row["sync_enabled"]}).where(Company.id == company_id)
+    return await _detail(await company_for(caller, company_id))
+
+
+async def set_active(caller: Caller, company_id: str, *, ip: str | None = None) -> dict[str, Any]:
+    """``PUT /api/v1/companies/{id}/set-active``: keep this company writable when the appliance holds
+    more companies than the licence allows (objects.md §8.4); returns the company detail (200).
+
+    The choice is stamped (``kept_writable_at`` = now): the most recently chosen companies stay
+    writable, up to the licence's limit, and the others become read-only
+    (:mod:`core.auth.read_only`); choosing a company that is writable already only records the
+    choice. Allowed on a read-only company. Needs ``org.manage_billing`` (owners: the licence is
+    theirs). Audited as ``company.set_active``. Raises :class:`NotFound` and :class:`Forbidden`.
+    """
+    require(caller, "org.manage_billing")
+    await company_for(caller, company_id)
+    async with write_transaction():
+        await Company.update({Company.kept_writable_at: dt.datetime.now(dt.timezone.utc)}).where(Company.id == company_id)
+        await record(
+            "company.set_active", actor=caller.user_id, organisation=caller.organisation_id, target=company_id, ip=ip
+        )
+    log.info("company %s chosen to stay writable in organisation %s", company_id, caller.organisation_id)
     return await _detail(await company_for(caller, company_id))

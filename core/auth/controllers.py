@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
@@ -114,6 +114,15 @@ class CompanyController(Controller):
     @post("/{company_id:str}/toggle-sync", status_code=200, summary="Turn automatic e-Factura sync on or off")
     async def toggle_sync(self, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
         return await companies.toggle_sync(caller, company_id)
+
+    @put(
+        "/{company_id:str}/set-active",
+        status_code=200,
+        summary="Keep this company writable when the appliance holds more companies than the licence allows (others read-only)",
+    )
+    async def set_active(self, request: Request, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
+        """No body (any JSON body sent is ignored). Returns the company detail, ``isReadOnly`` false."""
+        return await companies.set_active(caller, company_id, ip=request.client.host if request.client else None)
 
 
 #: Mounted by the app factory.

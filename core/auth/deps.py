@@ -22,7 +22,11 @@ Errors (objects.md §1, §8.4 with the design's override):
 * company (``?company=`` wins over ``X-Company``) unknown or soft-deleted → 404
   ``{"error": "Company not found."}``; in another organisation, or outside the membership's
   ``allowedCompanies`` → 403 ``{"error": "Permission denied."}``;
-* no company named: the organisation's only (visible) company is used, else 404.
+* no company named: the organisation's only (visible) company is used, else 404;
+* a POST/PUT/PATCH/DELETE acting on a read-only company (over the licence's company limit,
+  :mod:`core.auth.read_only`) → 403 shape I, except ``…/set-active`` and ``…/restore``. Checked
+  here only: for the company a company-scoped request acts on (:func:`provide_company`) and for
+  the company named by the path of ``/api/v1/companies/{company_id}/…`` (:func:`provide_caller`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from core.auth.apikeys.service import authenticate as authenticate_api_key
 from core.auth.context import Caller, CompanyContext
 from core.auth.operations import permission_for, session_only
 from core.auth.permissions import require
+from core.auth.read_only import refuse_writes
 from core.auth.security import decode_access_token
 from core.auth.tables import Company
 from core.errors import Forbidden, NotFound, Unauthorized
@@ -99,7 +104,25 @@ async def provide_caller(
     limiter = getattr(request.app.state, "limiter", None)
     if limiter is not None:
         await limiter.hit("authenticated_api", credential)
+    await _refuse_writes_to_path_company(request, caller)
     return caller
+
+
+async def _refuse_writes_to_path_company(request: Request, caller: Caller) -> None:
+    """The read-only rule for ``/api/v1/companies/{company_id}/…`` (the company's own routes take
+    no company header): only for a company of the caller's organisation, so another
+    organisation's company keeps answering its 403/404 from the service."""
+    template = request.scope.get("path_template") or request.url.path
+    company_id = request.path_params.get("company_id")
+    if not isinstance(company_id, str) or not template.startswith("/api/v1/companies/{company_id"):
+        return
+    if request.method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return
+    row = await Company.select(Company.organisation).where(
+        (Company.id == company_id) & Company.deleted_at.is_null()
+    ).first()
+    if row is not None and row["organisation"] == caller.organisation_id:
+        await refuse_writes(request.method, template, company_id)
 
 
 def _visible(caller: Caller, company_id: str) -> bool:
@@ -149,6 +172,7 @@ async def provide_company(
         row = rows[0]
         if not _visible(caller, row["id"]):
             raise Forbidden("Permission denied.")
+    await refuse_writes(request.method, request.scope.get("path_template") or request.url.path, row["id"])
     return CompanyContext(
         caller=caller,
         company_id=row["id"],

@@ -92,6 +92,9 @@ class Company(Table, tablename="companies"):
     efactura_delay_hours = Integer(null=True, default=None)
     created_at = Stamp()
     deleted_at = Stamp(null=True, default=None)
+    #: m0018: when the owner last chose to keep it writable over the licence's company limit
+    #: (``PUT …/set-active``, :mod:`core.auth.read_only`); null = never chosen
+    kept_writable_at = Stamp(null=True, default=None)
 
 
 class RefreshToken(Table, tablename="refresh_tokens"):

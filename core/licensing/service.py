@@ -49,6 +49,7 @@ __all__ = [
     "ValidateIn",
     "activate",
     "active",
+    "company_limit",
     "delete_key",
     "ensure_company_slot",
     "install_key",
@@ -102,6 +103,26 @@ def active() -> LicenseStatus:
     """The licence status now, read and verified again (cheap, offline), so an installed licence
     applies at once. Raises :class:`core.errors.LicenseError` when it is no longer acceptable."""
     return run_gate("api", environ=_environ, data_dir=_dir())
+
+
+_limit_seen: tuple[object, int | None] | None = None
+
+
+def company_limit() -> int | None:
+    """The licence's ``max_companies`` now (None: no limit, or a licence that no longer verifies —
+    that refusal belongs to the gate and to company creation). For checks on every write
+    (:mod:`core.auth.read_only`): the answer is kept while the licence text, the UTC day and the
+    environment stay the same, so the token is verified (and the gate logs) once per change."""
+    global _limit_seen
+    key = (_current_token(), dt.datetime.now(dt.timezone.utc).date(), _environment(), str(_dir()))
+    if _limit_seen is not None and _limit_seen[0] == key:
+        return _limit_seen[1]
+    try:
+        limit = active().claims.max_companies
+    except LicenseError:
+        limit = None
+    _limit_seen = (key, limit)
+    return limit
 
 
 def mask(token: str) -> str:
