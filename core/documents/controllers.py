@@ -3,7 +3,8 @@
 ``GET /api/v1/invoices/{id}/pdf`` (outgoing: the company's template; incoming: rendered from the
 stored canonical document, supplier as seller), ``GET|PUT /api/v1/pdf-template-config``,
 ``GET /api/v1/pdf-template-config/templates`` and ``POST /api/v1/pdf-template-config/preview``
-(endpoints.tsv, area ``pdf-template-config``). Rendering runs in a worker thread.
+(endpoints.tsv, area ``pdf-template-config``), ``POST|DELETE /api/v1/companies/{id}/logo`` (area
+``companies``: the logo those PDFs carry). Rendering runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.di import NamedDependency
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 
 from core.api.params import Ctx
+from core.auth.context import Caller
 from core.auth.tables import Company
 from core.api.json import view
-from core.documents import attachments, pdf, pdf_config
+from core.documents import attachments, company_logo, pdf, pdf_config
 from core.documents import responses as r
 from core.documents.pdf_config import PdfTemplateConfigIn
 from core.errors import NotFound
 
-__all__ = ["ROUTES", "AttachmentController", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
+__all__ = ["ROUTES", "AttachmentController", "CompanyLogoController", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
 
 Language = Literal["ro", "en", "de", "fr"]
 
@@ -210,4 +213,45 @@ class PdfTemplateConfigController(Controller):
         return _pdf_response(content, "preview.pdf", "inline")
 
 
-ROUTES = [InvoicePdfController, DeliveryNotePdfController, ProformaPdfController, AttachmentController, PdfTemplateConfigController]
+@dataclass
+class LogoUpload:
+    """``multipart/form-data`` of ``POST /api/v1/companies/{id}/logo``: the ``file`` part."""
+
+    file: UploadFile | None = None
+
+
+class CompanyLogoController(Controller):
+    """``/api/v1/companies/{id}/logo``: the logo on the company's PDFs (:mod:`core.documents.company_logo`)."""
+
+    path = "/api/v1/companies/{company_id:str}/logo"
+    tags = ["companies"]
+
+    @post("/", status_code=201, summary="Upload the company logo used on its PDFs (multipart part 'file'; PNG or JPEG, at most 2 MB)")
+    async def upload(
+        self,
+        request: Request,
+        caller: NamedDependency[Caller],
+        company_id: Annotated[str, PathParameter(description="Company id (UUID).")],
+        data: Annotated[LogoUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> company_logo.Logo:
+        upload = data.file if isinstance(data.file, UploadFile) else None
+        content = await upload.read() if upload is not None else None
+        return await company_logo.upload(
+            caller, request.app.state.services.store, company_id, filename=upload.filename if upload else None, content=content
+        )
+
+    @delete("/", status_code=204, summary="Remove the company logo from its PDFs")
+    async def remove(
+        self, caller: NamedDependency[Caller], company_id: Annotated[str, PathParameter(description="Company id (UUID).")]
+    ) -> None:
+        await company_logo.remove(caller, company_id)
+
+
+ROUTES = [
+    InvoicePdfController,
+    DeliveryNotePdfController,
+    ProformaPdfController,
+    AttachmentController,
+    PdfTemplateConfigController,
+    CompanyLogoController,
+]

@@ -19,7 +19,7 @@ from core.documents.store import DocumentStore
 from core.documents.tables import PdfTemplateConfig, StoredDocument
 from core.errors import BadRequest, NotFound
 
-__all__ = ["PdfTemplateConfigIn", "get_options", "config_json", "update", "merged"]
+__all__ = ["PdfTemplateConfigIn", "clear_logo", "get_options", "config_json", "update", "merged", "use_logo_document"]
 
 MAX_LOGO_CHARS = 700_000
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -127,13 +127,34 @@ async def update(company_id: str, data: PdfTemplateConfigIn) -> dict[str, Any]:
     changes = _changes(data)
     if changes.get("logo_document"):
         await _check_logo_document(company_id, changes["logo_document"])
+    await _save(company_id, changes)
+    return await config_json(company_id)
+
+
+async def _save(company_id: str, changes: dict[str, Any]) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     row = await _row(company_id)
     if row is None:
         await PdfTemplateConfig.insert(PdfTemplateConfig(company=company_id, updated_at=now, **changes)).run()
     else:
         await PdfTemplateConfig.update({**changes, "updated_at": now}, use_auto_update=False).where(PdfTemplateConfig.id == row["id"]).run()
-    return await config_json(company_id)
+
+
+async def use_logo_document(company_id: str, document_id: str) -> None:
+    """Make the stored image ``document_id`` (PNG/JPEG/SVG of this company) the logo of the
+    company's PDFs, replacing an inline ``logo``; call it in the storing transaction
+    (``POST /api/v1/companies/{id}/logo``, :mod:`core.documents.company_logo`)."""
+    await _check_logo_document(company_id, document_id)
+    await _save(company_id, {"logo": None, "logo_document": document_id})
+
+
+async def clear_logo(company_id: str) -> bool:
+    """Remove the company's PDF logo (inline and stored); False when it had none."""
+    row = await _row(company_id)
+    if row is None or not (row["logo"] or row["logo_document"]):
+        return False
+    await _save(company_id, {"logo": None, "logo_document": None})
+    return True
 
 
 async def merged(company_id: str, data: PdfTemplateConfigIn, store: DocumentStore | None = None) -> PdfOptions:
