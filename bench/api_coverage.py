@@ -7,7 +7,9 @@ By default only the areas of the invoicing issue are counted (invoices, with pay
 notes/storno under them, proformas, delivery notes, receipts, recurring invoices, clients,
 products, suppliers, document series, VAT rates, defaults, e-invoice, e-Factura messages, the
 ANAF sync rows ``/api/v1/sync/*`` and the PDF template config); ``--all-areas`` also reports every
-core row. Path parameters are compared by position only (``{uuid}`` = ``{id}`` = ``{invoice_id}``).
+core row. A second report, ``issue-4 areas``, counts the accounts issue's areas (auth, API keys,
+companies, members, invitations, licensing, and the ANAF rows not under ``/api/v1/sync/``).
+Path parameters are compared by position only (``{uuid}`` = ``{id}`` = ``{invoice_id}``).
 Prints ``covered N/M`` and the missing rows (method, path, area); always exits 0.
 """
 
@@ -32,6 +34,9 @@ ISSUE_AREAS = {
     "clients", "products", "suppliers", "document-series", "vat-rates", "defaults", "einvoice",
     "efactura-messages", "pdf-template-config",
 }
+
+#: endpoints.tsv areas of issue 4 (accounts, companies, licence); ANAF rows other than sync count too.
+ISSUE4_AREAS = {"auth", "api-keys", "companies", "members", "invitations", "licensing"}
 
 Row = tuple[str, str, str]  # (method, path, area)
 
@@ -68,6 +73,12 @@ def in_issue(row: Row) -> bool:
     return area in ISSUE_AREAS or (area == "anaf" and path.startswith("/api/v1/sync/"))
 
 
+def in_issue4(row: Row) -> bool:
+    """Whether a contract row belongs to issue 4's areas (ANAF rows count unless under ``/api/v1/sync/``)."""
+    _, path, area = row
+    return area in ISSUE4_AREAS or (area == "anaf" and not path.startswith("/api/v1/sync/"))
+
+
 def report(title: str, rows: list[Row], have: set[tuple[str, str]]) -> None:
     """Print ``covered N/M`` for ``rows`` and the missing ones, sorted by area then path."""
     missing = [r for r in rows if (r[0], normalise(r[1])) not in have]
@@ -84,6 +95,8 @@ def main() -> None:
     rows = contract(args.endpoints)
     have = served()
     report("issue areas", [r for r in rows if in_issue(r)], have)
+    print()
+    report("issue-4 areas", [r for r in rows if in_issue4(r)], have)
     if args.all_areas:
         print()
         report("all core areas", rows, have)
