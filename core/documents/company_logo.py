@@ -74,7 +74,9 @@ def _name(filename: str | None, media_type: str) -> str:
     return f"{stem or 'logo'}.{_EXTENSIONS[media_type]}"
 
 
-async def upload(caller: Caller, store: DocumentStore, company_id: str, *, filename: str | None, content: bytes | None) -> Logo:
+async def upload(
+    caller: Caller, store: DocumentStore, company_id: str, *, filename: str | None, content: bytes | None
+) -> Logo:
     """Store ``content`` as the company's logo and use it on its PDFs. Raises :class:`BadRequest`,
     :class:`LogoTooLarge`, :class:`LogoType`, :class:`core.errors.Forbidden`,
     :class:`core.errors.NotFound` (module docstring)."""

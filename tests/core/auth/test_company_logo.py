@@ -16,7 +16,9 @@ from core.documents.tables import StoredDocument
 from tests.core.conftest import in_app, ok
 from tests.support.tenants import two_organisations
 
-LINES = [{"description": "Consultanta", "quantity": "2", "unitPrice": "100.00", "vatRate": "21", "unitOfMeasure": "ore"}]
+LINES = [
+    {"description": "Consultanta", "quantity": "2", "unitPrice": "100.00", "vatRate": "21", "unitOfMeasure": "ore"}
+]
 
 
 def _image(fmt: str) -> bytes:
@@ -37,7 +39,9 @@ def _images_on_first_page(content: bytes) -> int:
 async def orgs(settings):
     async with two_organisations(settings) as (api, a, b):
         body = {"clientId": a.extra["client_id"], "lines": LINES}
-        a.extra["invoice_id"] = ok(await api.post("/api/v1/invoices", json=body, headers=a.headers), 201)["invoice"]["id"]
+        a.extra["invoice_id"] = ok(await api.post("/api/v1/invoices", json=body, headers=a.headers), 201)["invoice"][
+            "id"
+        ]
         yield api, a, b
 
 
@@ -70,8 +74,19 @@ async def test_uploaded_logo_is_printed_on_invoice_pdfs_until_removed(orgs, fmt,
 
 async def test_a_new_upload_replaces_an_inline_logo(orgs):
     api, a, _ = orgs
-    ok(await api.put("/api/v1/pdf-template-config", json={"logo": "data:image/png;base64,iVBORw0KGgo="}, headers=a.headers))
-    logo = ok(await api.post(f"/api/v1/companies/{a.company_id}/logo", files={"file": ("l.png", _image("PNG"), "image/png")}, headers=a.auth), 201)
+    ok(
+        await api.put(
+            "/api/v1/pdf-template-config", json={"logo": "data:image/png;base64,iVBORw0KGgo="}, headers=a.headers
+        )
+    )
+    logo = ok(
+        await api.post(
+            f"/api/v1/companies/{a.company_id}/logo",
+            files={"file": ("l.png", _image("PNG"), "image/png")},
+            headers=a.auth,
+        ),
+        201,
+    )
     config = ok(await api.get("/api/v1/pdf-template-config", headers=a.headers))
     assert config["logo"] is None and config["logoDocumentId"] == logo["id"]
     assert _images_on_first_page(await _invoice_pdf(api, a)) == 1
@@ -80,14 +95,19 @@ async def test_a_new_upload_replaces_an_inline_logo(orgs):
 @pytest.mark.parametrize(
     "content, declared",
     [
-        (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;", "image/gif"),
+        (
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+            "image/gif",
+        ),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
         (b"%PDF-1.4\n%%EOF\n", "image/png"),  # a declared type that the bytes contradict
     ],
 )
 async def test_only_png_and_jpeg_are_accepted(orgs, content, declared):
     api, a, _ = orgs
-    answer = await api.post(f"/api/v1/companies/{a.company_id}/logo", files={"file": ("logo", content, declared)}, headers=a.auth)
+    answer = await api.post(
+        f"/api/v1/companies/{a.company_id}/logo", files={"file": ("logo", content, declared)}, headers=a.auth
+    )
     assert answer.status_code == 415 and answer.json()["code"] == "INVALID_TYPE"
     assert ok(await api.get("/api/v1/pdf-template-config", headers=a.headers))["logoDocumentId"] is None
 
@@ -97,9 +117,15 @@ async def test_too_big_empty_or_missing_file(orgs):
     url = f"/api/v1/companies/{a.company_id}/logo"
     big = _image("PNG") + b"\x00" * (MAX_LOGO_BYTES + 1)
     answer = await api.post(url, files={"file": ("big.png", big, "image/png")}, headers=a.auth)
-    assert answer.status_code == 413 and answer.json()["code"] == "FILE_TOO_LARGE" and answer.json()["limit"] == MAX_LOGO_BYTES
+    assert (
+        answer.status_code == 413
+        and answer.json()["code"] == "FILE_TOO_LARGE"
+        and answer.json()["limit"] == MAX_LOGO_BYTES
+    )
     assert (await api.post(url, files={"file": ("empty.png", b"", "image/png")}, headers=a.auth)).status_code == 400
-    assert (await api.post(url, files={"other": ("l.png", _image("PNG"), "image/png")}, headers=a.auth)).status_code == 400
+    assert (
+        await api.post(url, files={"other": ("l.png", _image("PNG"), "image/png")}, headers=a.auth)
+    ).status_code == 400
     assert in_app(api, StoredDocument.count().where(StoredDocument.kind == "logo").run) == 0
 
 

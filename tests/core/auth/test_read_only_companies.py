@@ -26,8 +26,14 @@ READ_ONLY = {"type", "title", "status", "detail", "error"}
 def _licence(max_companies: int) -> str:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return issue_license(
-        dev_private_key_pem(), kid=DEV_KEY_ID, subject="Alfa SRL", plan="pro", providers=["anaf"],
-        not_before=now - DAY, expires=now + 30 * DAY, max_companies=max_companies,
+        dev_private_key_pem(),
+        kid=DEV_KEY_ID,
+        subject="Alfa SRL",
+        plan="pro",
+        providers=["anaf"],
+        not_before=now - DAY,
+        expires=now + 30 * DAY,
+        max_companies=max_companies,
     )
 
 
@@ -56,10 +62,17 @@ async def _writes(api, tenant, company_id: str) -> list:
     auth = tenant.auth
     return [
         await api.post("/api/v1/clients", json=CLIENT, headers={**auth, "X-Company": company_id}),
-        await api.post("/api/v1/products", json={"name": "Ora", "unitOfMeasure": "ore", "defaultPrice": "10", "vatRate": 21}, params={"company": company_id}, headers=auth),
+        await api.post(
+            "/api/v1/products",
+            json={"name": "Ora", "unitOfMeasure": "ore", "defaultPrice": "10", "vatRate": 21},
+            params={"company": company_id},
+            headers=auth,
+        ),
         await api.patch(f"/api/v1/companies/{company_id}", json={"phone": "0700000000"}, headers=auth),
         await api.post(f"/api/v1/companies/{company_id}/toggle-sync", headers=auth),
-        await api.post(f"/api/v1/companies/{company_id}/logo", files={"file": ("l.png", _png(), "image/png")}, headers=auth),
+        await api.post(
+            f"/api/v1/companies/{company_id}/logo", files={"file": ("l.png", _png(), "image/png")}, headers=auth
+        ),
         await api.delete(f"/api/v1/companies/{company_id}/logo", headers=auth),
         await api.delete(f"/api/v1/companies/{company_id}", headers=auth),
     ]
@@ -69,7 +82,12 @@ async def test_over_the_limit_only_the_chosen_companies_stay_writable(settings):
     async with two_organisations(settings) as (api, a, b):
         # the licence counts every company of the appliance: A's first, B's, then A's second
         first = a.company_id
-        second = ok(await api.post("/api/v1/companies", json={**COMPANY, "cif": "RO14399847", "name": "Alfa Doi SRL"}, headers=a.auth), 201)["id"]
+        second = ok(
+            await api.post(
+                "/api/v1/companies", json={**COMPANY, "cif": "RO14399847", "name": "Alfa Doi SRL"}, headers=a.auth
+            ),
+            201,
+        )["id"]
         await _install(api, a, 3)
         assert await _read_only(api, a) == {"Alfa Software SRL": False, "Alfa Doi SRL": False}
 
@@ -101,11 +119,19 @@ async def test_over_the_limit_only_the_chosen_companies_stay_writable(settings):
         assert ok(await api.get("/api/v1/clients", headers={**a.auth, "X-Company": first}))["total"] == 1
 
         # and back: set-active works on a read-only company (a JSON body is accepted and ignored)
-        assert ok(await api.put(f"/api/v1/companies/{first}/set-active", json={}, headers=a.auth))["isReadOnly"] is False
+        assert (
+            ok(await api.put(f"/api/v1/companies/{first}/set-active", json={}, headers=a.auth))["isReadOnly"] is False
+        )
         assert await _read_only(api, a) == {"Alfa Software SRL": False, "Alfa Doi SRL": True}
         ok(await api.post("/api/v1/clients", json=CLIENT, headers={**a.auth, "X-Company": first}))
         _refused(await api.post("/api/v1/clients", json=CLIENT, headers={**a.auth, "X-Company": second}))
-        audited = in_app(api, AuditEntry.select(AuditEntry.target).where(AuditEntry.action == "company.set_active").order_by(AuditEntry.seq).run)
+        audited = in_app(
+            api,
+            AuditEntry.select(AuditEntry.target)
+            .where(AuditEntry.action == "company.set_active")
+            .order_by(AuditEntry.seq)
+            .run,
+        )
         assert [row["target"] for row in audited] == [second, first]
 
         # a licence with room again: nothing is read-only
@@ -124,7 +150,9 @@ async def test_set_active_is_for_the_owner_of_the_company(settings):
             await api.put(f"/api/v1/companies/{b.company_id}/set-active", headers=a.auth),
         ):
             assert answer.status_code == 403 and answer.json() == {"error": "Permission denied."}
-        assert (await api.put("/api/v1/companies/00000000-0000-7000-8000-000000000000/set-active", headers=a.auth)).status_code == 404
+        assert (
+            await api.put("/api/v1/companies/00000000-0000-7000-8000-000000000000/set-active", headers=a.auth)
+        ).status_code == 404
         in_app(api, Membership.update({Membership.role: "admin"}).where(Membership.organisation.is_not_null()).run)
         answer = await api.put(f"/api/v1/companies/{b.company_id}/set-active", headers=b.auth)
         assert answer.status_code == 403 and answer.json() == {"error": "Permission denied."}
@@ -135,6 +163,12 @@ async def test_within_the_limit_nothing_is_read_only(settings):
     async with two_organisations(settings) as (api, a, b):
         await _install(api, a, 2)
         for tenant in (a, b):
-            assert ok(await api.get(f"/api/v1/companies/{tenant.company_id}", headers=tenant.auth))["isReadOnly"] is False
+            assert (
+                ok(await api.get(f"/api/v1/companies/{tenant.company_id}", headers=tenant.auth))["isReadOnly"] is False
+            )
             for answer in await _writes(api, tenant, tenant.company_id):
-                assert answer.status_code in (200, 201, 204), (answer.request.url, answer.status_code, answer.text[:200])
+                assert answer.status_code in (200, 201, 204), (
+                    answer.request.url,
+                    answer.status_code,
+                    answer.text[:200],
+                )
