@@ -41,7 +41,7 @@ from core.auth.account_schemas import (
 )
 from core.auth.context import Caller
 from core.auth.controllers import with_refresh_cookie
-from core.auth.deps import settings_of
+from core.auth.deps import client_ip, settings_of
 from core.auth.security import decode_access_token
 from core.errors import Unauthorized
 
@@ -50,10 +50,6 @@ __all__ = ["ROUTES"]
 MemberId = Annotated[str, PathParameter(description="Membership id (UUID).")]
 InvitationId = Annotated[str, PathParameter(description="Invitation id (UUID).")]
 InvitationToken = Annotated[str, PathParameter(description="The token from the invitation e-mail.")]
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 class AccountController(Controller):
@@ -76,24 +72,24 @@ class AccountController(Controller):
 
     @post("/reset-password", status_code=200, summary="Set a new password with the reset token (min 8 characters)")
     async def reset_password(self, request: Request, data: JSONBody[ResetIn]) -> Message:
-        return j.view(Message, await accounts.reset_password(data.token, data.password, ip=_ip(request)))
+        return j.view(Message, await accounts.reset_password(data.token, data.password, ip=client_ip(request)))
 
     @post("/google", status_code=200, summary="Sign in (or up, when registration is open) with a Google ID token")
     async def google(self, request: Request, data: JSONBody[GoogleIn]) -> Response[dict[str, Any]]:
-        return with_refresh_cookie(await accounts.google_login(settings_of(request), data.token, ip=_ip(request)))
+        return with_refresh_cookie(await accounts.google_login(settings_of(request), data.token, ip=client_ip(request)))
 
 
 @patch("/api/v1/me", tags=["auth"], summary="Update profile and preferences; change the password (currentPassword + newPassword)")
 async def update_me(request: Request, caller: NamedDependency[Caller], data: JSONBody[MePatch]) -> dict[str, Any]:
     """``PATCH /api/v1/me``: the ``GET /me`` body after the change."""
-    return await profile.update_me(caller, data, ip=_ip(request))
+    return await profile.update_me(caller, data, ip=client_ip(request))
 
 
 @delete("/api/v1/me", tags=["auth"], status_code=200, summary="Delete one's own account (verificationToken when MFA is on)")
 async def delete_me(request: Request, caller: NamedDependency[Caller], data: JSONBody[MeDelete | None] = None) -> Message:
     """``DELETE /api/v1/me``: ``{message}``."""
     token = data.verification_token if data else None
-    return j.view(Message, await profile.delete_me(caller, token, ip=_ip(request)))
+    return j.view(Message, await profile.delete_me(caller, token, ip=client_ip(request)))
 
 
 class MemberController(Controller):
@@ -114,11 +110,11 @@ class MemberController(Controller):
     async def update(
         self, request: Request, caller: NamedDependency[Caller], member_id: MemberId, data: JSONBody[MemberPatch]
     ) -> MemberOut:
-        return j.view(MemberOut, await members.update_member(caller, member_id, data, ip=_ip(request)))
+        return j.view(MemberOut, await members.update_member(caller, member_id, data, ip=client_ip(request)))
 
     @delete("/{member_id:str}", status_code=204, summary="Remove a member from the organisation")
     async def remove(self, request: Request, caller: NamedDependency[Caller], member_id: MemberId) -> None:
-        await members.remove_member(caller, member_id, ip=_ip(request))
+        await members.remove_member(caller, member_id, ip=client_ip(request))
 
 
 class InvitationController(Controller):
@@ -133,7 +129,7 @@ class InvitationController(Controller):
 
     @post("/", status_code=201, summary="Invite an e-mail address with a role and allowed companies")
     async def create(self, request: Request, caller: NamedDependency[Caller], data: JSONBody[InvitationIn]) -> InvitationOut:
-        return j.view(InvitationOut, await invitations.invite(settings_of(request), caller, data, ip=_ip(request)))
+        return j.view(InvitationOut, await invitations.invite(settings_of(request), caller, data, ip=client_ip(request)))
 
     @delete("/{invitation_id:str}", status_code=204, summary="Cancel an invitation")
     async def cancel(self, caller: NamedDependency[Caller], invitation_id: InvitationId) -> None:
@@ -156,7 +152,7 @@ class InvitationController(Controller):
             if scheme.lower() != "bearer" or not bearer.strip():
                 raise Unauthorized("Invalid JWT Token")
             user_id = decode_access_token(settings_of(request).secret_key, bearer.strip()).user_id
-        answer = await invitations.accept(settings_of(request), token, user_id=user_id, data=data, ip=_ip(request))
+        answer = await invitations.accept(settings_of(request), token, user_id=user_id, data=data, ip=client_ip(request))
         return j.view(AcceptResult, answer)
 
 

@@ -15,7 +15,7 @@ from litestar.params import JSONBody, PathParameter
 
 from core.auth import companies, service
 from core.auth.context import Caller
-from core.auth.deps import settings_of
+from core.auth.deps import client_ip, settings_of
 from core.auth.schemas import CompanyIn, CompanyPatch, LoginIn, RefreshIn, RegisterIn
 from core.auth.security import REFRESH_TTL
 
@@ -57,8 +57,7 @@ class AuthController(Controller):
 
     @post("/auth", status_code=200, summary="Log in with e-mail and password: {token, refresh_token}")
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[dict[str, Any]]:
-        ip = request.client.host if request.client else None
-        return _with_cookie(await service.login(settings_of(request), data.email, data.password, ip=ip))
+        return _with_cookie(await service.login(settings_of(request), data.email, data.password, ip=client_ip(request)))
 
     @post(
         ["/auth/refresh", "/auth/token/refresh", "/token/refresh"],
@@ -109,7 +108,7 @@ class CompanyController(Controller):
 
     @delete("/{company_id:str}", status_code=204, summary="Soft-delete a company (purged after a 5-day grace)")
     async def remove(self, request: Request, caller: NamedDependency[Caller], company_id: CompanyId) -> None:
-        await companies.delete_company(caller, company_id, ip=request.client.host if request.client else None)
+        await companies.delete_company(caller, company_id, ip=client_ip(request))
 
     @post("/{company_id:str}/toggle-sync", status_code=200, summary="Turn automatic e-Factura sync on or off")
     async def toggle_sync(self, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
@@ -122,7 +121,7 @@ class CompanyController(Controller):
     )
     async def set_active(self, request: Request, caller: NamedDependency[Caller], company_id: CompanyId) -> dict[str, Any]:
         """No body (any JSON body sent is ignored). Returns the company detail, ``isReadOnly`` false."""
-        return await companies.set_active(caller, company_id, ip=request.client.host if request.client else None)
+        return await companies.set_active(caller, company_id, ip=client_ip(request))
 
 
 #: Mounted by the app factory.

@@ -50,7 +50,7 @@ from core.auth.tables import Company
 from core.errors import Forbidden, NotFound, Unauthorized
 from core.settings import Settings
 
-__all__ = ["DEPENDENCIES", "provide_caller", "provide_company", "settings_of"]
+__all__ = ["DEPENDENCIES", "client_ip", "provide_caller", "provide_company", "settings_of"]
 
 COMPANY_NOT_FOUND = "Company not found."
 
@@ -61,6 +61,11 @@ def settings_of(request: Request) -> Settings:
     if not isinstance(settings, Settings):
         raise RuntimeError("app.state.settings is not set: build the app through the app factory")
     return settings
+
+
+def client_ip(request: Request) -> str | None:
+    """The peer address of ``request`` as recorded in the audit log (``ip``), None when unknown."""
+    return request.client.host if request.client else None
 
 
 def _bearer(header: str) -> str:

@@ -16,7 +16,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from core.api.params import Ctx
 from core.auth.context import Caller
-from core.auth.deps import provide_caller, provide_company, settings_of
+from core.auth.deps import client_ip, provide_caller, provide_company, settings_of
 from core.connections import links, tokens
 from core.connections.tokens import TokenIn, ValidateCifIn
 
@@ -24,10 +24,6 @@ __all__ = ["ROUTES", "routes_for"]
 
 TokenId = Annotated[str, PathParameter(description="Token id (UUID) as listed.")]
 LinkToken = Annotated[str, PathParameter(description="The 64-hex one-time link token.")]
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def routes_for(code: str) -> list[Any]:
@@ -43,11 +39,11 @@ def routes_for(code: str) -> list[Any]:
 
     @post("/tokens", summary=f"Store a {code} OAuth token for the company after the provider confirmed its access (201)")
     async def store_token(request: Request, ctx: Ctx, data: JSONBody[TokenIn]) -> dict[str, Any]:
-        return await tokens.store_token(ctx, code, data, ip=_ip(request))
+        return await tokens.store_token(ctx, code, data, ip=client_ip(request))
 
     @delete("/tokens/{token_id:str}", summary=f"Delete a stored {code} token")
     async def delete_token(request: Request, caller: NamedDependency[Caller], token_id: TokenId) -> None:
-        await tokens.delete_token(caller, code, token_id, ip=_ip(request))
+        await tokens.delete_token(caller, code, token_id, ip=client_ip(request))
 
     @post("/tokens/{token_id:str}/validate-cif", status_code=200, summary=f"Check that a {code} token may act for a CIF")
     async def validate_cif(caller: NamedDependency[Caller], token_id: TokenId, data: JSONBody[ValidateCifIn]) -> dict[str, Any]:
@@ -85,7 +81,7 @@ def routes_for(code: str) -> list[Any]:
         error: Annotated[str | None, QueryParameter(description="Set by the provider when consent was refused.")] = None,
     ) -> dict[str, Any]:
         return await links.complete_authorisation(code, settings_of(request).secret_key, code=code_, state=state_,
-                                                  error=error, ip=_ip(request))
+                                                  error=error, ip=client_ip(request))
 
     api = Router(path=f"/api/v1/{code}", tags=[code], route_handlers=[
         connection_status, list_tokens, store_token, delete_token, validate_cif, create_link, link_state,

@@ -14,16 +14,13 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from core.auth.context import Caller
+from core.auth.deps import client_ip
 from core.licensing import service
 from core.licensing.service import LicenseKeyIn, ValidateIn
 
 __all__ = ["ROUTES"]
 
 LicenceId = Annotated[str, PathParameter(description="Licence id as listed (derived from the token).")]
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 class LicensingController(Controller):
@@ -38,11 +35,11 @@ class LicensingController(Controller):
 
     @post("/keys", summary="Install or replace the appliance's licence (verified offline first; owner only)")
     async def install(self, request: Request, caller: NamedDependency[Caller], data: JSONBody[LicenseKeyIn]) -> dict[str, Any]:
-        return await service.install_key(caller, data, ip=_ip(request))
+        return await service.install_key(caller, data, ip=client_ip(request))
 
     @delete("/keys/{licence_id:str}", summary="Remove the installed licence (owner only)")
     async def remove(self, request: Request, caller: NamedDependency[Caller], licence_id: LicenceId) -> None:
-        await service.delete_key(caller, licence_id, ip=_ip(request))
+        await service.delete_key(caller, licence_id, ip=client_ip(request))
 
     @post("/validate", status_code=200, summary="Public: check a licence token offline (plan, features, violations)")
     async def validate(self, data: JSONBody[ValidateIn]) -> dict[str, Any]:

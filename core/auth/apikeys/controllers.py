@@ -13,14 +13,11 @@ from litestar.params import JSONBody, PathParameter
 from core.auth.apikeys import service
 from core.auth.apikeys.service import ApiKeyIn, ApiKeyPatch
 from core.auth.context import Caller
+from core.auth.deps import client_ip
 
 __all__ = ["ApiKeyController", "ROUTES"]
 
 KeyId = Annotated[str, PathParameter(description="API key id (UUID).")]
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 class ApiKeyController(Controller):
@@ -41,17 +38,17 @@ class ApiKeyController(Controller):
     async def create(
         self, request: Request, caller: NamedDependency[Caller], data: JSONBody[ApiKeyIn]
     ) -> dict[str, Any]:
-        return await service.create_key(caller, data, ip=_ip(request))
+        return await service.create_key(caller, data, ip=client_ip(request))
 
     @patch("/{key_id:str}", summary="Rename an API key or replace its scopes")
     async def update(
         self, request: Request, caller: NamedDependency[Caller], key_id: KeyId, data: JSONBody[ApiKeyPatch]
     ) -> dict[str, Any]:
-        return await service.update_key(caller, key_id, data, ip=_ip(request))
+        return await service.update_key(caller, key_id, data, ip=client_ip(request))
 
     @delete("/{key_id:str}", summary="Revoke an API key (refused from this instant)")
     async def revoke(self, request: Request, caller: NamedDependency[Caller], key_id: KeyId) -> None:
-        await service.revoke_key(caller, key_id, ip=_ip(request))
+        await service.revoke_key(caller, key_id, ip=client_ip(request))
 
 
 #: Mounted by the app factory.

@@ -15,7 +15,7 @@ from litestar.params import JSONBody, PathParameter
 
 from core.auth.context import Caller
 from core.auth.controllers import with_refresh_cookie
-from core.auth.deps import settings_of
+from core.auth.deps import client_ip, settings_of
 from core.auth.mfa import service
 from core.auth.mfa.schemas import (
     ChallengeAnswerIn,
@@ -31,10 +31,6 @@ from core.auth.mfa.schemas import (
 __all__ = ["ROUTES"]
 
 
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 class LoginMfaController(Controller):
     """``/api/auth``: answering the login MFA challenge, and passwordless passkey login."""
 
@@ -44,7 +40,7 @@ class LoginMfaController(Controller):
     @post("/mfa/verify", status_code=200, summary="Answer the login MFA challenge (totp, backup, email_otp, passkey): tokens")
     async def verify(self, request: Request, data: JSONBody[ChallengeAnswerIn]) -> Response[dict[str, Any]]:
         tokens = await service.verify_login(
-            settings_of(request), data.mfa_token, data.type, data.code, data.credential, ip=_ip(request)
+            settings_of(request), data.mfa_token, data.type, data.code, data.credential, ip=client_ip(request)
         )
         return with_refresh_cookie(tokens)
 
@@ -62,7 +58,7 @@ class LoginMfaController(Controller):
 
     @post("/passkey/login", status_code=200, summary="Log in with a passkey assertion (no second factor needed): tokens")
     async def passkey_login(self, request: Request, data: JSONBody[PasskeyLoginIn]) -> Response[dict[str, Any]]:
-        tokens = await service.passkey_login(settings_of(request), data.session_id, data.assertion, ip=_ip(request))
+        tokens = await service.passkey_login(settings_of(request), data.session_id, data.assertion, ip=client_ip(request))
         return with_refresh_cookie(tokens)
 
 
@@ -84,19 +80,19 @@ class MyMfaController(Controller):
     async def totp_enable(
         self, request: Request, caller: NamedDependency[Caller], data: JSONBody[CodeIn]
     ) -> dict[str, Any]:
-        return await service.totp_enable(settings_of(request), caller, data.code, ip=_ip(request))
+        return await service.totp_enable(settings_of(request), caller, data.code, ip=client_ip(request))
 
     @post("/mfa/totp/disable", status_code=200, summary="Disable TOTP and delete the backup codes (password required)")
     async def totp_disable(
         self, request: Request, caller: NamedDependency[Caller], data: JSONBody[PasswordIn]
     ) -> dict[str, bool]:
-        return await service.totp_disable(caller, data.password, ip=_ip(request))
+        return await service.totp_disable(caller, data.password, ip=client_ip(request))
 
     @post("/mfa/backup-codes/regenerate", status_code=200, summary="Replace the backup codes (password required)")
     async def regenerate(
         self, request: Request, caller: NamedDependency[Caller], data: JSONBody[PasswordIn]
     ) -> dict[str, list[str]]:
-        return await service.regenerate_backup_codes(settings_of(request), caller, data.password, ip=_ip(request))
+        return await service.regenerate_backup_codes(settings_of(request), caller, data.password, ip=client_ip(request))
 
     @get("/passkeys", summary="The caller's passkeys")
     async def passkeys(self, caller: NamedDependency[Caller]) -> list[dict[str, Any]]:
@@ -109,7 +105,7 @@ class MyMfaController(Controller):
         caller: NamedDependency[Caller],
         passkey_id: Annotated[str, PathParameter(description="Passkey id (UUID).")],
     ) -> None:
-        await service.passkey_remove(caller, passkey_id, ip=_ip(request))
+        await service.passkey_remove(caller, passkey_id, ip=client_ip(request))
 
 
 class PasskeyRegistrationController(Controller):
@@ -126,7 +122,7 @@ class PasskeyRegistrationController(Controller):
     async def register(
         self, request: Request, caller: NamedDependency[Caller], data: JSONBody[PasskeyRegisterIn]
     ) -> dict[str, Any]:
-        return await service.passkey_register(settings_of(request), caller, data.attestation, data.name, ip=_ip(request))
+        return await service.passkey_register(settings_of(request), caller, data.attestation, data.name, ip=client_ip(request))
 
 
 class StepUpController(Controller):
