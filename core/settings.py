@@ -107,33 +107,16 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
-    """The token-signing key: from the environment, else generated once into the data directory."""
-    key = _secret(env, "STORNO_SECRET_KEY")
+def _key(env: Mapping[str, str], name: str, path: Path) -> str:
+    """The key named ``name`` from the environment (or ``name_FILE``), else the one in ``path``,
+    generated there once (64 hex digits, mode 0600) when absent. The file is created exclusively,
+    so concurrent processes of one appliance starting together all end up with the same key."""
+    key = _secret(env, name)
     if key:
         return key
-    path = data_dir / "secret.key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
-    return key
-
-
-def _encryption_key(env: Mapping[str, str], data_dir: Path) -> str:
-    """The key sealing stored secrets: from the environment, else generated once into the data directory.
-
-    Losing a generated key makes the stored provider tokens unreadable: back it up with the data.
-    """
-    key = _secret(env, "STORNO_ENCRYPTION_KEY")
-    if key:
-        return key
-    path = data_dir / "encryption.key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -142,6 +125,19 @@ def _encryption_key(env: Mapping[str, str], data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key)
     return key
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """The token-signing key (``STORNO_SECRET_KEY``), else ``secret.key`` in the data directory."""
+    return _key(env, "STORNO_SECRET_KEY", data_dir / "secret.key")
+
+
+def _encryption_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """The key sealing stored secrets (``STORNO_ENCRYPTION_KEY``), else ``encryption.key`` in the data directory.
+
+    Losing a generated key makes the stored provider tokens unreadable: back it up with the data.
+    """
+    return _key(env, "STORNO_ENCRYPTION_KEY", data_dir / "encryption.key")
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
