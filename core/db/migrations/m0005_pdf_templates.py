@@ -4,7 +4,7 @@ The table mirrors :class:`core.documents.tables.PdfTemplateConfig`; one row per 
 (unique index, since piccolo's ``Unique()`` fails on SQLite).
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T05:00:00:000000"
 VERSION = "1.38.0"
@@ -30,16 +30,4 @@ STATEMENTS = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in STATEMENTS:
-        manager.add_raw(_raw(statement))
-    return manager
-
-
-def _raw(statement: str):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        await engine_finder().run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, STATEMENTS)

@@ -12,7 +12,7 @@ trigram GIN index serves it when the ``pg_trgm`` extension can be created (skipp
 otherwise, so start-up never fails for lack of privileges); SQLite scans.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T07:00:00:000000"
 VERSION = "1.38.0"
@@ -49,21 +49,4 @@ POSTGRES_STATEMENTS = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in STATEMENTS:
-        manager.add_raw(_raw(statement))
-    for statement in POSTGRES_STATEMENTS:
-        manager.add_raw(_raw(statement, postgres_only=True))
-    return manager
-
-
-def _raw(statement: str, *, postgres_only: bool = False):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        engine = engine_finder()
-        if postgres_only and engine.engine_type != "postgres":
-            return
-        await engine.run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, STATEMENTS, postgres=POSTGRES_STATEMENTS)

@@ -7,7 +7,7 @@ first template. ``recurring_invoices_due_idx`` serves the scheduler sweep (activ
 templates by next issuance date).
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T09:00:00:000000"
 VERSION = "1.38.0"
@@ -99,16 +99,4 @@ STATEMENTS = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in STATEMENTS:
-        manager.add_raw(_raw(statement))
-    return manager
-
-
-def _raw(statement: str):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        await engine_finder().run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, STATEMENTS)

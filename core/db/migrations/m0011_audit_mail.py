@@ -5,7 +5,7 @@ UPDATE and DELETE on it (SQLite ``RAISE(ABORT)``, PostgreSQL a PL/pgSQL function
 only be appended. ``mail_outbox`` mirrors :class:`core.mail.tables.OutgoingMail`.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T11:00:00:000000"
 VERSION = "1.38.0"
@@ -57,23 +57,4 @@ POSTGRES_STATEMENTS = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in STATEMENTS:
-        manager.add_raw(_raw(statement))
-    for statement in SQLITE_STATEMENTS:
-        manager.add_raw(_raw(statement, engine_type="sqlite"))
-    for statement in POSTGRES_STATEMENTS:
-        manager.add_raw(_raw(statement, engine_type="postgres"))
-    return manager
-
-
-def _raw(statement: str, *, engine_type: str | None = None):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        engine = engine_finder()
-        if engine_type and engine.engine_type != engine_type:
-            return
-        await engine.run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, STATEMENTS, sqlite=SQLITE_STATEMENTS, postgres=POSTGRES_STATEMENTS)

@@ -16,7 +16,7 @@ trigger of that cascade must not recreate a row for a company that is going away
 fills the table from the invoices already there before the triggers exist.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T16:00:00:000000"
 VERSION = "1.38.0"
@@ -78,23 +78,4 @@ POSTGRES_STATEMENTS = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in STATEMENTS:
-        manager.add_raw(_raw(statement))
-    for statement in SQLITE_STATEMENTS:
-        manager.add_raw(_raw(statement, engine_type="sqlite"))
-    for statement in POSTGRES_STATEMENTS:
-        manager.add_raw(_raw(statement, engine_type="postgres"))
-    return manager
-
-
-def _raw(statement: str, *, engine_type: str | None = None):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        engine = engine_finder()
-        if engine_type and engine.engine_type != engine_type:
-            return
-        await engine.run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, STATEMENTS, sqlite=SQLITE_STATEMENTS, postgres=POSTGRES_STATEMENTS)

@@ -2,7 +2,7 @@
 characters m0013 allowed, so the column becomes TEXT (PostgreSQL; SQLite does not enforce
 VARCHAR lengths)."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T16:45:00:000000"
 VERSION = "1.38.0"
@@ -12,18 +12,4 @@ POSTGRES_STATEMENTS = ['ALTER TABLE "mfa_totp" ALTER COLUMN "secret" TYPE TEXT']
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="storno", description=DESCRIPTION)
-    for statement in POSTGRES_STATEMENTS:
-        manager.add_raw(_raw(statement, engine_type="postgres"))
-    return manager
-
-
-def _raw(statement: str, *, engine_type: str):
-    from piccolo.engine import engine_finder
-
-    async def run() -> None:
-        engine = engine_finder()
-        if engine.engine_type == engine_type:
-            await engine.run_ddl(statement)
-
-    return run
+    return raw_migration(ID, DESCRIPTION, postgres=POSTGRES_STATEMENTS)
