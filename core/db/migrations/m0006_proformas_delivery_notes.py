@@ -5,6 +5,7 @@ The tables mirror :mod:`core.proformas.tables` and :mod:`core.delivery_notes.tab
 at 6 decimals), TIMESTAMPTZ stamps. The e-Transport columns of delivery notes carry no behaviour yet.
 """
 
+from core.db.line_ddl import line_table
 from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T06:00:00:000000"
@@ -51,24 +52,7 @@ STATEMENTS = [
     '"created_at" TIMESTAMPTZ NOT NULL, '
     '"updated_at" TIMESTAMPTZ NOT NULL, '
     '"deleted_at" TIMESTAMPTZ NULL DEFAULT NULL)',
-    'CREATE TABLE IF NOT EXISTS "proforma_lines" ('
-    '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
-    '"proforma" VARCHAR(36) NULL DEFAULT NULL REFERENCES "proforma_invoices" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"position" INTEGER NOT NULL, '
-    '"description" VARCHAR(500) NOT NULL, '
-    '"quantity" BIGINT NOT NULL, '
-    '"unit_of_measure" VARCHAR(20) NOT NULL DEFAULT \'buc\', '
-    '"unit_code" VARCHAR(3) NOT NULL DEFAULT \'H87\', '
-    '"unit_price" BIGINT NOT NULL, '
-    '"vat_rate" BIGINT NOT NULL DEFAULT 2100, '
-    '"vat_category_code" VARCHAR(3) NOT NULL DEFAULT \'S\', '
-    '"vat_exemption_reason" VARCHAR(255) NULL DEFAULT NULL, '
-    '"vat_amount" BIGINT NOT NULL DEFAULT 0, '
-    '"line_total" BIGINT NOT NULL DEFAULT 0, '
-    '"discount" BIGINT NOT NULL DEFAULT 0, '
-    '"product" VARCHAR(36) NULL DEFAULT NULL REFERENCES "products" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"product_code" VARCHAR(50) NULL DEFAULT NULL, '
-    '"line_note" VARCHAR(500) NULL DEFAULT NULL)',
+    line_table("proforma_lines", "proforma", "proforma_invoices"),
     'CREATE TABLE IF NOT EXISTS "delivery_notes" ('
     '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
     '"company" VARCHAR(36) NULL DEFAULT NULL REFERENCES "companies" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
@@ -110,24 +94,7 @@ STATEMENTS = [
     '"created_at" TIMESTAMPTZ NOT NULL, '
     '"updated_at" TIMESTAMPTZ NOT NULL, '
     '"deleted_at" TIMESTAMPTZ NULL DEFAULT NULL)',
-    'CREATE TABLE IF NOT EXISTS "delivery_note_lines" ('
-    '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
-    '"delivery_note" VARCHAR(36) NULL DEFAULT NULL REFERENCES "delivery_notes" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"position" INTEGER NOT NULL, '
-    '"description" VARCHAR(500) NOT NULL, '
-    '"quantity" BIGINT NOT NULL, '
-    '"unit_of_measure" VARCHAR(20) NOT NULL DEFAULT \'buc\', '
-    '"unit_code" VARCHAR(3) NOT NULL DEFAULT \'H87\', '
-    '"unit_price" BIGINT NOT NULL, '
-    '"vat_rate" BIGINT NOT NULL DEFAULT 2100, '
-    '"vat_category_code" VARCHAR(3) NOT NULL DEFAULT \'S\', '
-    '"vat_exemption_reason" VARCHAR(255) NULL DEFAULT NULL, '
-    '"vat_amount" BIGINT NOT NULL DEFAULT 0, '
-    '"line_total" BIGINT NOT NULL DEFAULT 0, '
-    '"discount" BIGINT NOT NULL DEFAULT 0, '
-    '"product" VARCHAR(36) NULL DEFAULT NULL REFERENCES "products" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"product_code" VARCHAR(50) NULL DEFAULT NULL, '
-    '"line_note" VARCHAR(500) NULL DEFAULT NULL)',
+    line_table("delivery_note_lines", "delivery_note", "delivery_notes"),
     'CREATE INDEX IF NOT EXISTS proforma_invoices_company_idx ON "proforma_invoices" ("company", "issue_date")',
     'CREATE INDEX IF NOT EXISTS proforma_lines_proforma_idx ON "proforma_lines" ("proforma")',
     'CREATE INDEX IF NOT EXISTS delivery_notes_company_idx ON "delivery_notes" ("company", "issue_date")',

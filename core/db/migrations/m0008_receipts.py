@@ -7,6 +7,7 @@ temporary ``BON-``/``REFUND-`` numbers carry 8 hex digits of the id), and an ide
 once per company (objects.md §3.10 "Create honours Idempotency-Key").
 """
 
+from core.db.line_ddl import line_table
 from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T08:00:00:000000"
@@ -56,25 +57,7 @@ STATEMENTS = [
     '"created_at" TIMESTAMPTZ NOT NULL, '
     '"updated_at" TIMESTAMPTZ NOT NULL, '
     '"deleted_at" TIMESTAMPTZ NULL DEFAULT NULL)',
-    'CREATE TABLE IF NOT EXISTS "receipt_lines" ('
-    '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
-    '"receipt" VARCHAR(36) NULL DEFAULT NULL REFERENCES "receipts" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"position" INTEGER NOT NULL, '
-    '"description" VARCHAR(500) NOT NULL, '
-    '"quantity" BIGINT NOT NULL, '
-    '"unit_of_measure" VARCHAR(20) NOT NULL DEFAULT \'buc\', '
-    '"unit_code" VARCHAR(3) NOT NULL DEFAULT \'H87\', '
-    '"unit_price" BIGINT NOT NULL, '
-    '"vat_rate" BIGINT NOT NULL DEFAULT 2100, '
-    '"vat_category_code" VARCHAR(3) NOT NULL DEFAULT \'S\', '
-    '"vat_exemption_reason" VARCHAR(255) NULL DEFAULT NULL, '
-    '"vat_amount" BIGINT NOT NULL DEFAULT 0, '
-    '"line_total" BIGINT NOT NULL DEFAULT 0, '
-    '"discount" BIGINT NOT NULL DEFAULT 0, '
-    '"product" VARCHAR(36) NULL DEFAULT NULL REFERENCES "products" ("id") ON DELETE CASCADE ON UPDATE CASCADE, '
-    '"product_code" VARCHAR(50) NULL DEFAULT NULL, '
-    '"line_note" VARCHAR(500) NULL DEFAULT NULL, '
-    '"source_line" VARCHAR(36) NULL DEFAULT NULL)',
+    line_table("receipt_lines", "receipt", "receipts", ['"source_line" VARCHAR(36) NULL DEFAULT NULL']),
     f'CREATE UNIQUE INDEX IF NOT EXISTS receipts_number_uq ON "receipts" ("company", "number") {LIVE}',
     'CREATE UNIQUE INDEX IF NOT EXISTS receipts_idempotency_uq ON "receipts" ("company", "idempotency_key")',
     f'CREATE INDEX IF NOT EXISTS receipts_live_issue_idx ON "receipts" ("company", "issue_date", "id") {LIVE}',

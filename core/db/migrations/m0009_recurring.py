@@ -7,6 +7,7 @@ first template. ``recurring_invoices_due_idx`` serves the scheduler sweep (activ
 templates by next issuance date).
 """
 
+from core.db.line_ddl import line_table
 from core.db.raw_migration import raw_migration
 
 ID = "2026-11-21T09:00:00:000000"
@@ -60,28 +61,17 @@ STATEMENTS = [
     '"created_at" TIMESTAMPTZ NOT NULL, '
     '"updated_at" TIMESTAMPTZ NOT NULL, '
     '"deleted_at" TIMESTAMPTZ NULL DEFAULT NULL)',
-    'CREATE TABLE IF NOT EXISTS "recurring_invoice_lines" ('
-    '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
-    f'"recurring_invoice" VARCHAR(36) NULL DEFAULT NULL REFERENCES "recurring_invoices" ("id") {_FK}, '
-    '"position" INTEGER NOT NULL, '
-    '"description" VARCHAR(500) NOT NULL, '
-    '"quantity" BIGINT NOT NULL, '
-    '"unit_of_measure" VARCHAR(20) NOT NULL DEFAULT \'buc\', '
-    '"unit_code" VARCHAR(3) NOT NULL DEFAULT \'H87\', '
-    '"unit_price" BIGINT NOT NULL, '
-    '"vat_rate" BIGINT NOT NULL DEFAULT 2100, '
-    '"vat_category_code" VARCHAR(3) NOT NULL DEFAULT \'S\', '
-    '"vat_exemption_reason" VARCHAR(255) NULL DEFAULT NULL, '
-    '"vat_amount" BIGINT NOT NULL DEFAULT 0, '
-    '"line_total" BIGINT NOT NULL DEFAULT 0, '
-    '"discount" BIGINT NOT NULL DEFAULT 0, '
-    f'"product" VARCHAR(36) NULL DEFAULT NULL REFERENCES "products" ("id") {_FK}, '
-    '"product_code" VARCHAR(50) NULL DEFAULT NULL, '
-    '"line_note" VARCHAR(500) NULL DEFAULT NULL, '
-    '"reference_currency" VARCHAR(3) NULL DEFAULT NULL, '
-    '"markup_percent" BIGINT NULL DEFAULT NULL, '
-    '"price_rule" VARCHAR(20) NOT NULL DEFAULT \'fixed\', '
-    '"product_name" VARCHAR(255) NULL DEFAULT NULL)',
+    line_table(
+        "recurring_invoice_lines",
+        "recurring_invoice",
+        "recurring_invoices",
+        [
+            '"reference_currency" VARCHAR(3) NULL DEFAULT NULL',
+            '"markup_percent" BIGINT NULL DEFAULT NULL',
+            "\"price_rule\" VARCHAR(20) NOT NULL DEFAULT 'fixed'",
+            '"product_name" VARCHAR(255) NULL DEFAULT NULL',
+        ],
+    ),
     'CREATE TABLE IF NOT EXISTS "recurring_generations" ('
     '"id" VARCHAR(36) PRIMARY KEY NOT NULL, '
     f'"recurring_invoice" VARCHAR(36) NULL DEFAULT NULL REFERENCES "recurring_invoices" ("id") {_FK}, '
