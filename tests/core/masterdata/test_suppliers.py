@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
 import pytest
 
-from core.auth.tables import User
-from tests.core.conftest import add_company, in_app, login, ok, register, start_api
+from tests.core.conftest import ok
+from tests.support.tenants import two_companies
 
 SUPPLIER = {
     "name": "Furnizor Ţesături SRL",
@@ -28,14 +27,8 @@ SUPPLIER = {
 @pytest.fixture
 async def two_orgs(settings):
     """Organisations A (first run) and B (open registration), each with one company."""
-    async with start_api(msgspec.structs.replace(settings, open_registration=True)) as api:
-        a = await register(api, "a@alfa.ro")
-        await add_company(api, a)
-        ok(await api.post("/api/auth/register", json={"email": "b@beta.ro", "password": "a-long-password-1"}), 201)
-        in_app(api, User.update({User.email_verified: True}).where(User.email == "b@beta.ro").run)
-        b = await login(api, "b@beta.ro")
-        await add_company(api, b, cif="14399840", name="Beta Trading SRL")
-        yield api, a, b
+    async with two_companies(settings) as orgs:
+        yield orgs
 
 
 async def test_supplier_create_update_delete(owner, api):

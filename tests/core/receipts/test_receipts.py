@@ -8,13 +8,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import msgspec
 import pypdf
 import pytest
 
-from core.auth.tables import Membership, User
-from tests.core.conftest import add_company, in_app, login, ok, register, start_api
+from core.auth.tables import Membership
+from tests.core.conftest import in_app, ok
 from tests.support.appliance import running_appliance
+from tests.support.tenants import two_companies
 
 BASE = "/api/v1/receipts"
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -327,14 +327,8 @@ def test_pdf_in_the_receipt_language_with_diacritics(settings, registry):
 @pytest.fixture
 async def two_orgs(settings):
     """Organisations A (first run) and B (open registration), each with one company."""
-    async with start_api(msgspec.structs.replace(settings, open_registration=True)) as api:
-        a = await register(api, "a@alfa.ro")
-        await add_company(api, a)
-        ok(await api.post("/api/auth/register", json={"email": "b@beta.ro", "password": "a-long-password-1"}), 201)
-        in_app(api, User.update({User.email_verified: True}).where(User.email == "b@beta.ro").run)
-        b = await login(api, "b@beta.ro")
-        await add_company(api, b, cif="14399840", name="Beta Trading SRL")
-        yield api, a, b
+    async with two_companies(settings) as orgs:
+        yield orgs
 
 
 async def test_other_organisations_company_is_403_and_roles_are_enforced(two_orgs):
