@@ -5,9 +5,7 @@ issuer, expiry and a verified e-mail; accounts are found by Google sub, then e-m
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from core.auth.tables import User
 from tests.core.conftest import PASSWORD, in_app, ok, register, start_api
+from tests.support.loopback import Handler, serving
 
 CLIENT_ID = "1234567890-appliance.apps.googleusercontent.com"
 
@@ -37,26 +36,13 @@ class Google:
     def serve(self) -> Iterator[str]:
         owner = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Jwks(Handler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 owner.fetches += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(owner.jwks)))
-                self.end_headers()
-                self.wfile.write(owner.jwks)
+                self.send(200, owner.jwks)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/oauth2/v3/certs"
-        finally:
-            server.shutdown()
-            server.server_close()
+        with serving(Jwks) as base:
+            yield f"{base}/oauth2/v3/certs"
 
     def token(self, key: Any = None, **claims: Any) -> str:
         now = int(time.time())

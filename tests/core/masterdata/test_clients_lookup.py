@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import msgspec
@@ -18,6 +16,7 @@ import pytest
 from plugins.anaf.registry import REGISTRY_PATH
 from tests.core.conftest import add_company, ok, register, start_api
 from tests.support.appliance import running_appliance
+from tests.support.loopback import Handler, serving
 
 # --- ANAF registry ---------------------------------------------------------------------------
 
@@ -66,38 +65,27 @@ REGISTERED = {
 }
 
 
-class _Vies(BaseHTTPRequestHandler):
+class _Vies(Handler):
     """Answers ``POST /check-vat-number`` as the EC's VIES REST API does (valid/invalid numbers,
     ``INVALID_INPUT``, a member state that is down, and a WAF-style HTML page)."""
 
     requests: list[dict] = []
-
-    def log_message(self, *args: object) -> None:  # keep pytest output clean
-        pass
-
-    def _send(self, status: int, body: object, content_type: str = "application/json") -> None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "body": asked})
         country, number = asked.get("countryCode"), asked.get("vatNumber")
         if self.path != "/check-vat-number":
-            self._send(404, {"error": "not found"})
+            self.send(404, {"error": "not found"})
         elif number == "999999999":
-            self._send(400, {"actionSucceed": False, "errorWrappers": [{"error": "INVALID_INPUT", "message": None}]})
+            self.send(400, {"actionSucceed": False, "errorWrappers": [{"error": "INVALID_INPUT", "message": None}]})
         elif country == "FR":
-            self._send(500, {"actionSucceed": False, "errorWrappers": [{"error": "MS_UNAVAILABLE", "message": None}]})
+            self.send(500, {"actionSucceed": False, "errorWrappers": [{"error": "MS_UNAVAILABLE", "message": None}]})
         elif country == "IT":
-            self._send(200, b"<html>The requested URL was rejected.</html>", "text/html")
+            self.send(200, b"<html>The requested URL was rejected.</html>", "text/html")
         else:
             record = REGISTERED.get((country, number))
-            self._send(200, {
+            self.send(200, {
                 "countryCode": country, "vatNumber": number, "requestDate": "2026-11-21T04:10:00.000Z",
                 "valid": record is not None, "requestIdentifier": "", "name": (record or {}).get("name", "---"),
                 "address": (record or {}).get("address", "---"), "userError": "VALID" if record else "INVALID",
@@ -106,14 +94,8 @@ class _Vies(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def vies_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Vies)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/check-vat-number"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Vies) as base:
+        yield f"{base}/check-vat-number"
 
 
 @pytest.fixture
