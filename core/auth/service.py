@@ -25,16 +25,16 @@ from core.audit.log import record
 from core.auth import security, tokens
 from core.auth.context import Caller
 from core.auth.mfa import challenges as mfa_challenges
-from core.audit import log as audit
 from core.auth.permissions import effective_permissions
 from core.auth.schemas import RegisterIn
 from core.auth.tables import Company, Membership, Organisation, User
 from core.db.engine import engine, write_transaction
-from core.ratelimit import limiter as ratelimit
 from core.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from core.ratelimit import limiter as ratelimit
 from core.settings import Settings
 
 __all__ = [
+    "FIRST_RUN_LOCK",
     "check_account",
     "complete_login",
     "issue_login",
@@ -44,10 +44,13 @@ __all__ = [
     "normalise_email",
     "refresh",
     "register",
+    "slug",
 ]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_FIRST_RUN_LOCK = 0x53_54_52_4E  # "STRN": serialises first-run registrations on PostgreSQL
+#: PostgreSQL advisory lock ("STRN") serialising the flows that may create the first organisation
+#: (registration here, Google sign-up in :mod:`core.auth.accounts`).
+FIRST_RUN_LOCK = 0x53_54_52_4E
 
 
 def normalise_email(value: str) -> str:
@@ -55,14 +58,10 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:200] or "organisation"
-
-
-#: Public names for the other account flows that create organisations (Google sign-up).
-slug = _slug
-FIRST_RUN_LOCK = _FIRST_RUN_LOCK
+def slug(text: str) -> str:
+    """An organisation's ``slug`` from its name: lower-case ASCII letters, digits and dashes, ≤ 200."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value[:200] or "organisation"
 
 
 async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
@@ -84,7 +83,7 @@ async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
     password_hash = await asyncio.to_thread(security.hash_password, data.password)
     async with write_transaction():
         if isinstance(engine(), PostgresEngine):
-            await Organisation.raw(f"SELECT pg_advisory_xact_lock({_FIRST_RUN_LOCK})")
+            await Organisation.raw(f"SELECT pg_advisory_xact_lock({FIRST_RUN_LOCK})")
         first_run = await Organisation.count() == 0
         if not first_run and not settings.open_registration:
             raise Forbidden("Registration is closed on this appliance; ask an administrator for an invitation.")
@@ -101,12 +100,14 @@ async def register(settings: Settings, data: RegisterIn) -> dict[str, Any]:
             email_verified=first_run,
         )
         await user.save()
-        org = Organisation(name=org_name, slug=_slug(org_name))
+        org = Organisation(name=org_name, slug=slug(org_name))
         await org.save()
         await Membership(user=user.id, organisation=org.id, role="owner", allowed_companies=[]).save()
         if not first_run:
             await tokens.send_confirmation(settings, user.id, email)
-        await record("auth.register", actor=user.id, organisation=org.id, target=user.id, details={"firstRun": first_run})
+        await record(
+            "auth.register", actor=user.id, organisation=org.id, target=user.id, details={"firstRun": first_run}
+        )
     message = (
         "Account created; you can log in now."
         if first_run
@@ -144,17 +145,9 @@ async def _default_membership(rows: list[dict[str, Any]]) -> dict[str, Any] | No
     return next((row for row in rows if row["role"] == "owner"), rows[0])
 
 
-async def _tokens(
-    settings: Settings, user: dict[str, Any], organisation_id: str | None, family: str | None = None
-) -> dict[str, str]:
-    token = security.issue_access_token(
-        settings.secret_key, user_id=user["id"], email=user["email"], organisation_id=organisation_id
-    )
-    refresh_token = await security.issue_refresh_token(user["id"], organisation_id, family=family)
-    return {"token": token, "refresh_token": refresh_token}
-
-
-def _check_account(user: dict[str, Any]) -> None:
+def check_account(user: dict[str, Any]) -> None:
+    """Raise the account-state 403 (``account_inactive``, ``email_not_confirmed``) for ``user``
+    (a ``users`` row); every login path calls it once the user is authenticated."""
     if not user["active"]:
         raise Forbidden("This account is inactive.", code="account_inactive")
     if not user["email_verified"]:
@@ -176,7 +169,7 @@ async def login(settings: Settings, email: str, password: str, *, ip: str | None
     valid = await asyncio.to_thread(security.verify_password, user["password_hash"] if user else None, password)
     if not valid or user is None:
         raise Unauthorized("Invalid credentials.")
-    _check_account(user)
+    check_account(user)
     if security.needs_rehash(user["password_hash"]):
         rehashed = await asyncio.to_thread(security.hash_password, password)
         await User.update({User.password_hash: rehashed}).where(User.id == user["id"])
@@ -217,15 +210,17 @@ async def issue_login(
     """
     membership = await _default_membership(await _memberships(user["id"]))
     organisation_id = membership["org_id"] if membership else None
-    issued = await _tokens(settings, user, organisation_id)
+    issued = {
+        "token": security.issue_access_token(
+            settings.secret_key, user_id=user["id"], email=user["email"], organisation_id=organisation_id
+        ),
+        "refresh_token": await security.issue_refresh_token(user["id"], organisation_id),
+    }
     details = {"method": method, **({"mfa": second_factor} if second_factor else {})}
-    await audit.record("auth.login", actor=user["id"], organisation=organisation_id, target=user["id"], ip=ip, details=details)
+    await record(
+        "auth.login", actor=user["id"], organisation=organisation_id, target=user["id"], ip=ip, details=details
+    )
     return issued
-
-
-def check_account(user: dict[str, Any]) -> None:
-    """Raise the account-state 403 (``account_inactive``, ``email_not_confirmed``) for ``user``."""
-    _check_account(user)
 
 
 async def refresh(settings: Settings, refresh_token: str | None) -> dict[str, str]:
@@ -240,7 +235,7 @@ async def refresh(settings: Settings, refresh_token: str | None) -> dict[str, st
     user = await User.select().where(User.id == user_id).first()
     if user is None:
         raise Unauthorized("Invalid JWT Refresh Token")
-    _check_account(user)
+    check_account(user)
     rows = await _memberships(user_id)
     if not any(row["org_id"] == organisation_id for row in rows):
         membership = await _default_membership(rows)

@@ -171,3 +171,21 @@ async def test_tenancy_and_permissions(open_api, settings):
     above = await open_api.post("/api/v1/invitations", json={"email": "z@alfa.ro", "role": "admin"}, headers=accountant.auth)
     assert above.status_code == 403
     ok(await open_api.post("/api/v1/invitations", json={"email": "z@alfa.ro", "role": "accountant"}, headers=accountant.auth), 201)
+
+
+async def test_a_session_opens_in_the_organisation_with_companies_and_a_refresh_follows_removal(open_api, settings):
+    """objects.md §8.4: a user in two organisations logs in to the one that has companies; once
+    removed from it, the next refresh issues a token for the remaining membership."""
+    alfa = await register(open_api, "owner@alfa.ro", organizationName="Alfa")
+    await add_company(open_api, alfa)
+    beta = await register_confirmed(open_api, settings, "beta@beta.ro", organizationName="Beta")
+    token = await invite(open_api, settings, alfa, "beta@beta.ro", "admin")
+    ok(await open_api.post(f"/api/v1/invitations/accept/{token}", headers=beta.auth))
+    session = await login(open_api, "beta@beta.ro")
+    assert ok(await open_api.get("/api/v1/me", headers=session.auth))["organization"]["name"] == "Alfa"
+    members = ok(await open_api.get("/api/v1/members", headers=alfa.auth))["data"]
+    member_id = next(m["id"] for m in members if m["user"]["email"] == "beta@beta.ro")
+    assert (await open_api.delete(f"/api/v1/members/{member_id}", headers=alfa.auth)).status_code == 204
+    renewed = ok(await open_api.post("/api/auth/refresh", json={"refresh_token": session.refresh_token}))
+    me = ok(await open_api.get("/api/v1/me", headers={"Authorization": f"Bearer {renewed['token']}"}))
+    assert me["organization"]["name"] == "Beta" and [m["organization"]["name"] for m in me["memberships"]] == ["Beta"]
