@@ -120,6 +120,44 @@ class LineColumns:
     line_note = Varchar(length=500, null=True, default=None)
 
 
+class DocumentHeaderColumns:
+    """The header columns shared by proformas, delivery notes and receipts (objects.md §3.7, §3.9,
+    §3.10): the documents that are numbered from a series and may be converted into an invoice.
+
+    ``client_name`` is the buyer's name as entered (BT-44) when no client is linked; totals are
+    minor units (BT-109, BT-110, BT-112, document-level allowance BT-107), ``exchange_rate`` at 6
+    decimals. Each table adds its own columns; piccolo lists these first in ``_meta.columns``.
+    The database columns are created by the raw-SQL migrations (m0006, m0008), not from here.
+    """
+
+    id = IdColumn(primary_key=True, default=new_id)
+    company = ForeignKey(Company)
+    status = Varchar(length=20, default="draft")
+    number = Varchar(length=100)
+    series = ForeignKey(DocumentSeries, null=True, default=None)
+    client = ForeignKey(Client, null=True, default=None)
+    client_name = Varchar(length=255, null=True, default=None)
+    currency = Varchar(length=3, default="RON")
+    exchange_rate = Scaled(null=True, default=None)
+    issue_date = Date()
+    notes = Text(null=True, default=None)
+    mentions = Text(null=True, default=None)
+    internal_note = Text(null=True, default=None)
+    project_reference = Varchar(length=100, null=True, default=None)
+    issuer_name = Varchar(length=255, null=True, default=None)
+    issuer_id = Varchar(length=100, null=True, default=None)
+    sales_agent = Varchar(length=255, null=True, default=None)
+    subtotal = Amount(default=0)
+    vat_total = Amount(default=0)
+    total = Amount(default=0)
+    discount = Amount(default=0)
+    converted_invoice = ForeignKey(Invoice, null=True, default=None)
+    cancelled_at = Stamp(null=True, default=None)
+    created_at = Stamp()
+    updated_at = Stamp()
+    deleted_at = Stamp(null=True, default=None)
+
+
 class InvoiceLine(LineColumns, Table, tablename="invoice_lines"):
     """An invoice or credit-note line (columns: :class:`LineColumns`)."""
 
