@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from license.issue import issue_license
-from license.keys import DEV_KEY_ID, dev_private_key_pem
+from license.keys import DEV_KEY_ID
+from tests.support.licences import dev_licence
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = dt.timedelta(days=1)
@@ -33,17 +34,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def _dev_licence(**kw: object) -> str:
-    now = _now()
-    args: dict[str, object] = dict(
-        kid=DEV_KEY_ID, subject="ACME SRL", plan="pro", providers=["*"], not_before=now - DAY, expires=now + 30 * DAY,
-    )
-    args.update(kw)
-    return issue_license(dev_private_key_pem(), **args)
-
-
 def _tampered() -> str:
-    header, payload, signature = _dev_licence(providers=["anaf"]).split(".")
+    header, payload, signature = dev_licence(providers=["anaf"]).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["max_companies"] = 1000
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode("ascii")
@@ -62,10 +54,10 @@ def _unknown_key() -> str:
 BAD_LICENCES = {
     "tampered": (_tampered, "The licence signature does not match: the licence was altered or not issued by the licensor."),
     "expired beyond grace": (
-        lambda: _dev_licence(not_before=_now() - 90 * DAY, expires=_now() - 20 * DAY),
+        lambda: dev_licence(not_before=_now() - 90 * DAY, expires=_now() - 20 * DAY, providers=["*"]),
         "grace period ended on",
     ),
-    "wrong audience": (lambda: _dev_licence(audience="another-product"), "The licence is not issued for this product"),
+    "wrong audience": (lambda: dev_licence(audience="another-product", providers=["*"]), "The licence is not issued for this product"),
     "unknown key": (_unknown_key, "The licence was signed with key 'prod-2031', which this appliance does not know."),
 }
 
@@ -107,7 +99,7 @@ def _port() -> int:
 
 
 def _grace_licence() -> str:
-    return _dev_licence(not_before=_now() - 60 * DAY, expires=_now() - 3 * DAY)
+    return dev_licence(not_before=_now() - 60 * DAY, expires=_now() - 3 * DAY, providers=["*"])
 
 
 def test_serve_starts_within_grace_with_a_warning(tmp_path):
@@ -170,7 +162,7 @@ def test_licence_show_and_the_gate_work_without_any_network(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(_NO_NETWORK, encoding="utf-8")
-    token = _dev_licence(max_companies=4, providers=["anaf"])
+    token = dev_licence(max_companies=4, providers=["anaf"])
     env = _env(tmp_path, STORNO_LICENSE=token, PYTHONPATH=os.pathsep.join([str(site), str(REPO)]))
     prefixes: list[tuple[str, ...]] = [()]
     if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
@@ -195,11 +187,11 @@ def test_licence_show_and_the_gate_work_without_any_network(tmp_path):
 
 
 def test_plugins_names_each_provider_the_licence_blocks(tmp_path):
-    blocked = _storno("plugins", env=_env(tmp_path, STORNO_LICENSE=_dev_licence(providers=["xrechnung"])))
+    blocked = _storno("plugins", env=_env(tmp_path, STORNO_LICENSE=dev_licence(providers=["xrechnung"])))
     assert blocked.returncode == 0, blocked.stderr
     line = next(line for line in blocked.stdout.splitlines() if line.startswith("anaf "))
     assert "skipped" in line and "not covered by the licence" in line
-    allowed = _storno("plugins", env=_env(tmp_path, STORNO_LICENSE=_dev_licence(providers=["anaf"])))
+    allowed = _storno("plugins", env=_env(tmp_path, STORNO_LICENSE=dev_licence(providers=["anaf"])))
     line = next(line for line in allowed.stdout.splitlines() if line.startswith("anaf "))
     assert "loaded" in line and "ANAF e-Factura" in line
 
@@ -229,12 +221,12 @@ def test_no_private_key_is_tracked_except_the_development_key():
 def test_license_show_reads_the_licence_installed_in_the_data_directory(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    (data / "license.jwt").write_text(_dev_licence(subject="Installed SRL", max_companies=7) + "\n", encoding="utf-8")
+    (data / "license.jwt").write_text(dev_licence(subject="Installed SRL", max_companies=7, providers=["*"]) + "\n", encoding="utf-8")
     shown = _storno("license", "show", env=_env(tmp_path))
     assert shown.returncode == 0, shown.stderr
     assert "organisation:   Installed SRL" in shown.stdout and "max companies:  7" in shown.stdout
     assert "source:         data directory" in shown.stdout
-    overridden = _storno("license", "show", env=_env(tmp_path, STORNO_LICENSE=_dev_licence(subject="Env SRL")))
+    overridden = _storno("license", "show", env=_env(tmp_path, STORNO_LICENSE=dev_licence(subject="Env SRL", providers=["*"])))
     assert "organisation:   Env SRL" in overridden.stdout and "source:         STORNO_LICENSE" in overridden.stdout
     (data / "license.jwt").write_text(_tampered(), encoding="utf-8")
     refused = _storno("serve", "--port", "0", env=_env(tmp_path))

@@ -7,34 +7,17 @@ with ``STORNO_ENV=development``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from PIL import Image
 
 from core.audit.tables import AuditEntry
 from core.auth.tables import Membership
-from license.issue import issue_license
-from license.keys import DEV_KEY_ID, dev_private_key_pem
 from tests.core.conftest import COMPANY, in_app, ok
+from tests.support.licences import dev_licence
 from tests.support.tenants import CLIENT, two_organisations
 
-DAY = dt.timedelta(days=1)
 READ_ONLY = {"type", "title", "status", "detail", "error"}
-
-
-def _licence(max_companies: int) -> str:
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return issue_license(
-        dev_private_key_pem(),
-        kid=DEV_KEY_ID,
-        subject="Alfa SRL",
-        plan="pro",
-        providers=["anaf"],
-        not_before=now - DAY,
-        expires=now + 30 * DAY,
-        max_companies=max_companies,
-    )
 
 
 def _png() -> bytes:
@@ -50,7 +33,8 @@ def _refused(answer) -> None:
 
 
 async def _install(api, tenant, max_companies: int) -> None:
-    ok(await api.post("/api/v1/licensing/keys", json={"licenseKey": _licence(max_companies)}, headers=tenant.auth), 201)
+    licence = dev_licence(subject="Alfa SRL", max_companies=max_companies)
+    ok(await api.post("/api/v1/licensing/keys", json={"licenseKey": licence}, headers=tenant.auth), 201)
 
 
 async def _read_only(api, tenant) -> dict[str, bool]:

@@ -13,21 +13,16 @@ import pytest
 from core.audit.tables import AuditEntry
 from core.auth.tables import Membership
 from license.gate import INSTALLED_LICENSE_NAME
-from license.issue import issue_license
-from license.keys import DEV_KEY_ID, dev_private_key_pem
+from license.keys import DEV_KEY_ID
 from tests.core.conftest import COMPANY, add_company, in_app, ok, register, start_api
+from tests.support.licences import dev_licence
 
 DAY = dt.timedelta(days=1)
 
 
-def _licence(**kw: object) -> str:
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    args: dict[str, object] = dict(
-        kid=DEV_KEY_ID, subject="ACME SRL", plan="pro", providers=["anaf"], not_before=now - DAY,
-        expires=now + 30 * DAY, max_companies=2,
-    )
-    args.update(kw)
-    return issue_license(dev_private_key_pem(), **args)
+def _licence(**claims: object) -> str:
+    """A development licence for at most two companies unless ``claims`` say otherwise."""
+    return dev_licence(**{"max_companies": 2, **claims})
 
 
 def _other_company(n: int) -> dict[str, str]:
