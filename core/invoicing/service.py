@@ -4,6 +4,7 @@ The only writer of ``invoices``, ``invoice_lines`` and ``document_events``. Issu
 write transaction: it locks the series row, takes the next number, computes totals (EN 16931),
 builds the canonical document, renders and validates the XML; any failure rolls everything back,
 so no number is spent and no partial row remains (ARCHITECTURE "Lifecycle", objects.md §5.1, §6).
+The issuing core itself lives in :mod:`core.invoicing.issuing`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
 from core import providers
@@ -25,18 +25,18 @@ from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import idempotency, states
+from core.invoicing.issuing import NO_BUYER, dialect_for_country, issue_locked, series_for, stored_totals, validation_failure
 from core.invoicing.canonical import build_document
-from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.counts import live_count
 from core.invoicing.tables import DocumentEvent, DocumentSeries, Invoice, InvoiceLine
 from core.invoicing.totals import DraftLine, Totals, compute_totals
 from core.invoicing.units import unit_code
 from core.masterdata.tables import Client
-from core.money import from_minor, to_minor, to_scaled
+from core.money import to_minor, to_scaled
 from core.validation.engine import validate_async
 
-__all__ = ["InvoiceService", "dialect_for_country", "document_json"]
+__all__ = ["InvoiceService"]
 
 log = logging.getLogger("storno.invoicing")
 #: Due date when neither the request nor the client's defaultPaymentTermDays gives one
@@ -53,35 +53,6 @@ _SNAPSHOT_FIELDS = {
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def dialect_for_country(country: str) -> str:
-    """The e-invoice dialect of the provider serving ``country`` (its first dialect).
-
-    Raises :class:`core.errors.Unprocessable` when no loaded provider serves that country.
-    """
-    for info in providers.providers().values():
-        if info.country == country.upper():
-            return info.dialects[0]
-    raise Unprocessable(f"No e-invoicing provider for country {country} is loaded (see `storno plugins`).")
-
-
-def document_json(document: Any) -> dict[str, Any]:
-    """The canonical document as JSON-compatible data (for the ``document`` column)."""
-    return msgspec.to_builtins(document)
-
-
-def _stored_totals(lines: list[dict[str, Any]]) -> Totals:
-    """EN 16931 totals of stored line rows (amounts in minor units, quantities/prices at 6 decimals)."""
-    return compute_totals(
-        [DraftLine(from_minor(l["quantity"], 6), from_minor(l["unit_price"], 6), from_minor(l["vat_rate"]), l["vat_category_code"], from_minor(l["discount"])) for l in lines]
-    )
-
-
-def _failure(source: str, message: str, rule_id: str | None = None) -> dict[str, Any]:
-    """A failed validation result (objects.md §1 shape C) with one error."""
-    error = {"message": message, "source": source, **({"ruleId": rule_id} if rule_id else {})}
-    return {"valid": False, "errors": [error], "warnings": [], "schematronAvailable": False}
 
 
 def line_rows(invoice_id: str, lines: list[Any], totals: Totals) -> list[InvoiceLine]:
@@ -106,9 +77,6 @@ def line_rows(invoice_id: str, lines: list[Any], totals: Totals) -> list[Invoice
         )
         for i, (line, computed) in enumerate(zip(lines, totals.lines, strict=True), start=1)
     ]
-
-
-NO_BUYER = "A client (buyer, BG-7) is required to issue."
 
 
 class InvoiceService:
@@ -427,87 +395,15 @@ class InvoiceService:
         draft = await self.get(company_id, invoice_id)
         states.check("issue", draft["status"])
         if not draft.get("buyer_snapshot"):
-            raise ValidationFailed("The invoice has no buyer.", _failure("business", NO_BUYER, "BR-07"))
-        series_id = await self.series_for(company_id, draft)
+            raise ValidationFailed("The invoice has no buyer.", validation_failure("business", NO_BUYER, "BR-07"))
+        series_id = await series_for(company_id, draft)
         async with write_transaction():
             current = await self.get_for_update(company_id, invoice_id)
             states.check("issue", current["status"])
-            await self.issue_locked(company_id, current, series_id, actor=actor)
+            await issue_locked(self, company_id, current, series_id, actor=actor)
         issued = await self.get(company_id, invoice_id)
         emit("invoice.issued", company_id, invoice_event_data(issued))
         return issued
-
-    async def series_for(self, company_id: str, draft: dict[str, Any]) -> str:
-        """The draft's series, else the default one of its type (credit notes fall back to invoices).
-
-        Raises :class:`core.errors.Unprocessable` (``no_series``) when there is none (objects.md §6).
-        """
-        from core.invoicing.series import default_series
-
-        if draft.get("series"):
-            return draft["series"]
-        series = await default_series(company_id, draft["document_type"]) or (
-            await default_series(company_id, "invoice") if draft["document_type"] == "credit_note" else None
-        )
-        if series is None:
-            raise Unprocessable("No active document series for this document type; create one first.", code="no_series")
-        return series["id"]
-
-    async def issue_locked(
-        self, company_id: str, draft: dict[str, Any], series_id: str, *, actor: str | None,
-        event_action: str = "issued", parent_action: str = "refunded", **event_metadata: Any,
-    ) -> str:
-        """The issuing core; call it inside :func:`write_transaction` with a checked draft row.
-
-        Takes the next number of ``series_id``, builds the canonical document, renders and
-        validates the XML (:class:`core.errors.ValidationFailed` on failure, which rolls the
-        caller's transaction back), stores the XML, sets status ``issued`` (``refund`` when the
-        draft has a parent, which becomes ``refunded``) and records the events. Negative-total
-        documents are settled at issue (objects.md §7.3). Returns the number.
-        """
-        company = await Company.select().where(Company.id == company_id).first().run()
-        dialect = dialect_for_country(company["country"])
-        invoice_id = draft["id"]
-        lines = await self.lines(invoice_id)
-        totals = _stored_totals(lines)
-        number, _ = await take_next(series_id)
-        document = build_document(company=company, invoice=draft, lines=lines, totals=totals, number=number, issue_date=draft["issue_date"] or dt.date.today())
-        try:
-            artefact = providers.render(document, dialect)
-        except ValueError as exc:
-            raise ValidationFailed(str(exc), _failure("xml_generation", str(exc))) from None
-        report = await validate_async(artefact.content, providers.validation_pipeline(dialect))
-        contract = report.to_contract()
-        if any(f.blocking for f in report.findings):
-            raise ValidationFailed("The invoice fails the official e-invoice rules.", contract)
-        result = "refund" if draft.get("parent") else "issued"
-        now = _now()
-        total = to_minor(totals.total)
-        values = {
-            Invoice.status: result,
-            Invoice.number: number,
-            Invoice.series: series_id,
-            Invoice.subtotal: to_minor(totals.line_net_total),
-            Invoice.vat_total: to_minor(totals.vat_total),
-            Invoice.total: total,
-            Invoice.document: document_json(document),
-            Invoice.validation: contract,
-            Invoice.issued_at: now,
-            Invoice.updated_at: now,
-        }
-        if total < 0:
-            values |= {Invoice.amount_paid: total, Invoice.paid_at: now}
-        await Invoice.update(values).where(Invoice.id == invoice_id).run()
-        await self.store.save(
-            company_id=company_id, invoice_id=invoice_id, kind="xml", filename=artefact.filename,
-            media_type=artefact.media_type, content=artefact.content, dialect=artefact.dialect,
-        )
-        await self.record_event(invoice_id, "draft", result, event_action, actor, number=number, **event_metadata)
-        if draft.get("parent"):
-            parent = await Invoice.select(Invoice.status).where(Invoice.id == draft["parent"]).first().run()
-            await Invoice.update({Invoice.status: "refunded", Invoice.updated_at: now}).where(Invoice.id == draft["parent"]).run()
-            await self.record_event(draft["parent"], parent["status"], "refunded", parent_action, actor, refundNumber=number, refundId=invoice_id)
-        return number
 
     async def validate(self, company_id: str, invoice_id: str) -> dict[str, Any]:
         """Validate the stored XML (issued) or a fresh render (draft); returns shape C."""
@@ -516,13 +412,13 @@ class InvoiceService:
         dialect = dialect_for_country(company["country"])
         if row["status"] == "draft":
             if not row.get("buyer_snapshot"):
-                return _failure("business", NO_BUYER, "BR-07")
+                return validation_failure("business", NO_BUYER, "BR-07")
             lines = await self.lines(invoice_id)
-            document = build_document(company=company, invoice=row, lines=lines, totals=_stored_totals(lines), number=row["number"], issue_date=row["issue_date"])
+            document = build_document(company=company, invoice=row, lines=lines, totals=stored_totals(lines), number=row["number"], issue_date=row["issue_date"])
             try:
                 xml = providers.render(document, dialect).content
             except ValueError as exc:
-                return _failure("xml_generation", str(exc))
+                return validation_failure("xml_generation", str(exc))
         else:
             _, xml = await self.store.read(invoice_id, "xml")
         report = await validate_async(xml, providers.validation_pipeline(dialect))

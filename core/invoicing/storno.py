@@ -3,7 +3,7 @@
 A storno mirrors its source: same client, currency, buyer snapshot, series and document type,
 every line copied with its quantity (and allowance) negated, notes "Storno factura #N din
 dd.mm.yyyy", ``parent`` pointing at the source. :func:`storno` creates and issues it in one
-write transaction through :meth:`InvoiceService.issue_locked` (the same issuing core as
+write transaction through :func:`core.invoicing.issuing.issue_locked` (the same issuing core as
 ``POST …/issue``): any failure rolls back the new rows and the number taken. :func:`create_draft`
 only creates the draft (``bulk-storno``, objects.md §7.1).
 """
@@ -17,6 +17,7 @@ from core.db.engine import write_transaction
 from core.errors import BadRequest
 from core.events import emit, invoice_event_data
 from core.ids import new_id
+from core.invoicing import issuing
 from core.invoicing.service import InvoiceService
 from core.invoicing.tables import Invoice, InvoiceLine
 
@@ -120,14 +121,14 @@ async def storno(service: InvoiceService, company_id: str, invoice_id: str, *, a
     """
     source = await service.get(company_id, invoice_id)
     await check_stornable(source)
-    series_id = await service.series_for(company_id, source)
+    series_id = await issuing.series_for(company_id, source)
     async with write_transaction():
         source = await service.get_for_update(company_id, invoice_id)
         await check_stornable(source)
         storno_id = await _insert_draft(service, company_id, source, actor)
         draft = await service.get(company_id, storno_id)
-        await service.issue_locked(
-            company_id, draft, series_id, actor=actor, event_action="refund_issued", parent_action="storno_created", sourceId=source["id"]
+        await issuing.issue_locked(
+            service, company_id, draft, series_id, actor=actor, event_action="refund_issued", parent_action="storno_created", sourceId=source["id"]
         )
     issued = await service.get(company_id, storno_id)
     emit("invoice.issued", company_id, invoice_event_data(issued))

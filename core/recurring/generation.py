@@ -4,11 +4,12 @@ Generation of one period (:func:`generate`) is one write transaction: lock the
 template (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` serialises writers), check
 that the period is still its ``nextIssuanceDate``, create the draft through
 :meth:`core.invoicing.service.InvoiceService.create` and issue it through the same issuing core
-as ``POST /invoices/{id}/issue`` (number from the series row lock), record the period in
-``recurring_generations`` (unique per template and period) and advance the schedule. A second
-scheduler or worker racing on the same period either waits for the lock and finds the period
-consumed, or hits the unique index: either way it generates nothing, so each period yields
-exactly one invoice. A failure (validation, no series) rolls everything back: no number spent.
+as ``POST /invoices/{id}/issue`` (:func:`core.invoicing.issuing.issue_locked`; number from the
+series row lock), record the period in ``recurring_generations`` (unique per template and
+period) and advance the schedule. A second scheduler or worker racing on the same period
+either waits for the lock and finds the period consumed, or hits the unique index: either way
+it generates nothing, so each period yields exactly one invoice. A failure (validation, no
+series) rolls everything back: no number spent.
 A ``proforma`` template creates its proforma through :class:`core.proformas.service.ProformaService`
 in the same way, numbered from its series and marked sent and accepted (objects.md §5.2).
 
@@ -39,6 +40,7 @@ from piccolo.engine.postgres import PostgresEngine
 from core.db.engine import engine, is_unique_violation, write_transaction
 from core.errors import Conflict, StornoError, Unprocessable
 from core.events import emit, invoice_event_data
+from core.invoicing import issuing
 from core.invoicing.schemas import InvoiceIn
 from core.money import from_minor
 from core.proformas.schemas import ProformaIn
@@ -181,9 +183,9 @@ async def _issue(service: RecurringService, template: dict[str, Any], period: dt
     await service.invoices.record_event(
         draft["id"], "draft", "draft", "created_from_recurring", actor, recurringInvoiceId=template["id"], period=period.isoformat()
     )
-    series_id = await service.invoices.series_for(company_id, draft)
+    series_id = await issuing.series_for(company_id, draft)
     locked = await service.invoices.get_for_update(company_id, draft["id"])
-    number = await service.invoices.issue_locked(company_id, locked, series_id, actor=actor)
+    number = await issuing.issue_locked(service.invoices, company_id, locked, series_id, actor=actor)
     return draft["id"], number
 
 

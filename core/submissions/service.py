@@ -28,7 +28,8 @@ from core.errors import (
     Unprocessable,
 )
 from core.invoicing import states as doc_states
-from core.invoicing.service import InvoiceService, dialect_for_country
+from core.invoicing.issuing import dialect_for_country
+from core.invoicing.service import InvoiceService
 from core.invoicing.tables import Invoice
 from core.model import Invoice as CanonicalInvoice
 from core.submissions import states
