@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from core.api import json as j
-from core.invoicing.schemas import LineIn, line_json
+from core.invoicing.schemas import LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
 
 __all__ = ["DeliveryNoteIn", "FromProforma", "delivery_note_json"]
 
@@ -49,13 +49,8 @@ class DeliveryNoteIn(msgspec.Struct, rename="camel", kw_only=True):
     def __post_init__(self) -> None:
         if not self.lines:
             raise msgspec.ValidationError("lines: at least one line is required")
-        if len(self.currency) != 3 or not self.currency.isalpha():
-            raise msgspec.ValidationError("currency must be an ISO 4217 code")
-        self.currency = self.currency.upper()
-        if self.exchange_rate is not None and (not self.exchange_rate.is_finite() or self.exchange_rate <= 0):
-            raise msgspec.ValidationError("exchangeRate must be > 0")
-        if self.currency != "RON" and self.exchange_rate is None:
-            raise msgspec.ValidationError("exchangeRate is required when currency is not RON")
+        self.currency = currency_code(self.currency)
+        check_exchange_rate(self.currency, self.exchange_rate)
 
 
 class FromProforma(msgspec.Struct, rename="camel", kw_only=True):
@@ -72,7 +67,7 @@ def delivery_note_json(row: dict[str, Any], lines: list[dict[str, Any]] | None =
         "status": row["status"],
         "clientId": row.get("client"),
         "clientName": row.get("client_name"),
-        "documentSeries": {"id": row["series.id"], "prefix": row.get("series.prefix"), "type": row.get("series.type")} if row.get("series.id") else None,
+        "documentSeries": series_ref_json(row),
         "currency": row["currency"],
         "exchangeRate": j.scaled(row.get("exchange_rate")),
         "issueDate": j.date(row["issue_date"]),
@@ -81,9 +76,7 @@ def delivery_note_json(row: dict[str, Any], lines: list[dict[str, Any]] | None =
         "vatTotal": j.amount(row["vat_total"]),
         "total": j.amount(row["total"]),
         "discount": j.amount(row["discount"]),
-        "convertedInvoice": (
-            {key: row.get(f"converted_invoice.{key}") for key in ("id", "number", "status")} if row.get("converted_invoice.id") else None
-        ),
+        "convertedInvoice": converted_invoice_json(row),
         "issuedAt": j.stamp(row.get("issued_at")),
         "cancelledAt": j.stamp(row.get("cancelled_at")),
         "skipEtransport": bool(row.get("skip_etransport")),

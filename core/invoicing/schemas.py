@@ -11,10 +11,30 @@ import msgspec
 from core.api import json as j
 from core.money import from_minor
 
-__all__ = ["LineIn", "InvoiceIn", "CancelIn", "invoice_json", "line_json", "event_json", "refund_json"]
+__all__ = ["LineIn", "InvoiceIn", "CancelIn", "check_exchange_rate", "converted_invoice_json", "currency_code", "invoice_json", "line_json", "event_json", "refund_json", "series_ref_json"]
 
 DOCUMENT_TYPES = ("invoice", "credit_note")
 LANGUAGES = ("ro", "en", "de", "fr")
+
+RATE_REQUIRED = "exchangeRate is required when currency is not RON"
+
+
+def currency_code(currency: str) -> str:
+    """``currency`` of a document request, upper-cased; raises :class:`msgspec.ValidationError`
+    (answered 400) unless it is three letters (ISO 4217, EN 16931 BT-5)."""
+    if len(currency) != 3 or not currency.isalpha():
+        raise msgspec.ValidationError("currency must be an ISO 4217 code")
+    return currency.upper()
+
+
+def check_exchange_rate(currency: str, exchange_rate: Decimal | None, *, required: str = RATE_REQUIRED) -> None:
+    """The exchange-rate rule of a document request: a given rate is finite and > 0, and a
+    currency other than RON needs one (VAT is declared in RON, objects.md §3.1). Raises
+    :class:`msgspec.ValidationError` (answered 400) with ``required`` when the rate is missing."""
+    if exchange_rate is not None and (not exchange_rate.is_finite() or exchange_rate <= 0):
+        raise msgspec.ValidationError("exchangeRate must be > 0")
+    if currency != "RON" and exchange_rate is None:
+        raise msgspec.ValidationError(required)
 
 
 class LineIn(msgspec.Struct, rename="camel", kw_only=True):
@@ -75,21 +95,32 @@ class InvoiceIn(msgspec.Struct, rename="camel", kw_only=True):
             raise msgspec.ValidationError("lines: at least one line is required")
         if self.document_type not in DOCUMENT_TYPES:
             raise msgspec.ValidationError(f"documentType must be one of {', '.join(DOCUMENT_TYPES)}")
-        if len(self.currency) != 3 or not self.currency.isalpha():
-            raise msgspec.ValidationError("currency must be an ISO 4217 code")
-        self.currency = self.currency.upper()
+        self.currency = currency_code(self.currency)
         if self.language not in LANGUAGES:
             raise msgspec.ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
-        if self.exchange_rate is not None and (not self.exchange_rate.is_finite() or self.exchange_rate <= 0):
-            raise msgspec.ValidationError("exchangeRate must be > 0")
-        if self.currency != "RON" and self.exchange_rate is None:
-            raise msgspec.ValidationError("exchangeRate is required when currency is not RON (VAT is declared in RON)")
+        check_exchange_rate(self.currency, self.exchange_rate, required=RATE_REQUIRED + " (VAT is declared in RON)")
 
 
 class CancelIn(msgspec.Struct, rename="camel", kw_only=True):
     """``POST /api/v1/invoices/{id}/cancel`` body (optional): the cancellation reason."""
 
     reason: str | None = None
+
+
+def series_ref_json(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The joined ``series.*`` columns of a document row as its ``documentSeries`` body
+    ``{id, prefix, type}`` (objects.md §3.5), None when the document has no series."""
+    if not row.get("series.id"):
+        return None
+    return {"id": row["series.id"], "prefix": row.get("series.prefix"), "type": row.get("series.type")}
+
+
+def converted_invoice_json(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The joined ``converted_invoice.*`` columns of a proforma, delivery note or receipt row as
+    its ``convertedInvoice`` body ``{id, number, status}``, None before conversion."""
+    if not row.get("converted_invoice.id"):
+        return None
+    return {key: row.get(f"converted_invoice.{key}") for key in ("id", "number", "status")}
 
 
 def line_json(row: dict[str, Any]) -> dict[str, Any]:

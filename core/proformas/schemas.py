@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from core.api import json as j
-from core.invoicing.schemas import LANGUAGES, LineIn, line_json
+from core.invoicing.schemas import LANGUAGES, LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
 
 __all__ = ["ProformaIn", "BulkIds", "proforma_json"]
 
@@ -42,15 +42,10 @@ class ProformaIn(msgspec.Struct, rename="camel", kw_only=True):
     def __post_init__(self) -> None:
         if not self.lines:
             raise msgspec.ValidationError("lines: at least one line is required")
-        if len(self.currency) != 3 or not self.currency.isalpha():
-            raise msgspec.ValidationError("currency must be an ISO 4217 code")
-        self.currency = self.currency.upper()
+        self.currency = currency_code(self.currency)
         if self.language not in LANGUAGES:
             raise msgspec.ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
-        if self.exchange_rate is not None and (not self.exchange_rate.is_finite() or self.exchange_rate <= 0):
-            raise msgspec.ValidationError("exchangeRate must be > 0")
-        if self.currency != "RON" and self.exchange_rate is None:
-            raise msgspec.ValidationError("exchangeRate is required when currency is not RON")
+        check_exchange_rate(self.currency, self.exchange_rate)
 
 
 class BulkIds(msgspec.Struct, kw_only=True):
@@ -63,18 +58,6 @@ class BulkIds(msgspec.Struct, kw_only=True):
             raise msgspec.ValidationError("ids: between 1 and 100 ids are required")
 
 
-def _ref(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    if not row.get(f"{prefix}.id"):
-        return None
-    return {key: row.get(f"{prefix}.{key}") for key in ("id", "number", "status")}
-
-
-def _series(row: dict[str, Any]) -> dict[str, Any] | None:
-    if not row.get("series.id"):
-        return None
-    return {"id": row["series.id"], "prefix": row.get("series.prefix"), "type": row.get("series.type")}
-
-
 def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, detail: bool = True) -> dict[str, Any]:
     """A proforma row (joined with ``series.*`` and ``converted_invoice.*``) as the API's Proforma invoice."""
     body: dict[str, Any] = {
@@ -83,7 +66,7 @@ def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None
         "status": row["status"],
         "clientId": row.get("client"),
         "clientName": row.get("client_name"),
-        "documentSeries": _series(row),
+        "documentSeries": series_ref_json(row),
         "currency": row["currency"],
         "exchangeRate": j.scaled(row.get("exchange_rate")),
         "language": row.get("language"),
@@ -94,7 +77,7 @@ def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None
         "vatTotal": j.amount(row["vat_total"]),
         "total": j.amount(row["total"]),
         "discount": j.amount(row["discount"]),
-        "convertedInvoice": _ref(row, "converted_invoice"),
+        "convertedInvoice": converted_invoice_json(row),
         "sentAt": j.stamp(row.get("sent_at")),
         "acceptedAt": j.stamp(row.get("accepted_at")),
         "rejectedAt": j.stamp(row.get("rejected_at")),

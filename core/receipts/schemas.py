@@ -15,7 +15,7 @@ import msgspec
 
 from core.api import json as j
 from core.invoicing.responses import InvoiceLine
-from core.invoicing.schemas import LANGUAGES, LineIn, line_json
+from core.invoicing.schemas import LANGUAGES, LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
 
 __all__ = [
     "LineSelection", "ReceiptIn", "RefundIn",
@@ -70,15 +70,10 @@ class ReceiptIn(msgspec.Struct, rename="camel", kw_only=True):
         for i, line in enumerate(self.lines):
             if line.quantity <= 0:
                 raise msgspec.ValidationError(f"lines[{i}]: quantity must be positive")
-        if len(self.currency) != 3 or not self.currency.isalpha():
-            raise msgspec.ValidationError("currency must be an ISO 4217 code")
-        self.currency = self.currency.upper()
+        self.currency = currency_code(self.currency)
         if self.language not in LANGUAGES:
             raise msgspec.ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
-        if self.exchange_rate is not None and (not self.exchange_rate.is_finite() or self.exchange_rate <= 0):
-            raise msgspec.ValidationError("exchangeRate must be > 0")
-        if self.currency != "RON" and self.exchange_rate is None:
-            raise msgspec.ValidationError("exchangeRate is required when currency is not RON")
+        check_exchange_rate(self.currency, self.exchange_rate)
         for name in ("cash_payment", "card_payment", "other_payment"):
             _amount(getattr(self, name), name)
         if self.payment_method is not None and len(self.payment_method) > 30:
@@ -273,9 +268,7 @@ def receipt_json(
         "status": row["status"],
         "clientId": row.get("client"),
         "clientName": row.get("client_name"),
-        "documentSeries": (
-            {"id": row["series.id"], "prefix": row.get("series.prefix"), "type": row.get("series.type")} if row.get("series.id") else None
-        ),
+        "documentSeries": series_ref_json(row),
         "currency": row["currency"],
         "exchangeRate": j.scaled(row.get("exchange_rate")),
         "language": row.get("language") or "ro",
@@ -288,9 +281,7 @@ def receipt_json(
         "cashPayment": j.amount(row.get("cash_payment")),
         "cardPayment": j.amount(row.get("card_payment")),
         "otherPayment": j.amount(row.get("other_payment")),
-        "convertedInvoice": (
-            {key: row.get(f"converted_invoice.{key}") for key in ("id", "number", "status")} if row.get("converted_invoice.id") else None
-        ),
+        "convertedInvoice": converted_invoice_json(row),
         "refundOf": refund_ref_json(parent) if parent else None,
         "refundedBy": [refund_ref_json(r) for r in refunds],
         "issuedAt": j.stamp(row.get("issued_at")),
