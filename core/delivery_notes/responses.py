@@ -6,31 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgspec
-
-from core.api.json import NullableNumber, Number, Stamp, page_of
+from core.api.json import Number, Stamp, page_of
 from core.invoicing.responses import InvoiceLine
-from core.proformas.responses import ConvertedInvoiceRef, SeriesRef
+from core.proformas.responses import ConvertedInvoiceRef, DocumentHead
 
 __all__ = ["DeliveryNote", "DeliveryNotePage", "DeliveryNoteRow"]
 
 
-class Body(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
-    """Base of every response Struct here: camelCase keys, no undeclared key."""
-
-
-class DeliveryNoteRow(Body):
+class DeliveryNoteRow(DocumentHead):
     """A delivery note (aviz), list view (objects.md §3.9). ``status``: draft, issued,
     converted, cancelled; ``number`` is ``AVIZ-…`` until issued."""
 
-    id: str
-    number: str
-    status: str
-    client_id: str | None
-    client_name: str | None
-    document_series: SeriesRef | None
-    currency: str
-    exchange_rate: NullableNumber
     issue_date: dt.date
     due_date: dt.date | None
     subtotal: Number

@@ -11,7 +11,7 @@ import msgspec
 from core.api.json import NullableNumber, Number, Stamp, page_of
 from core.invoicing.responses import InvoiceLine
 
-__all__ = ["ConvertedInvoiceRef", "Proforma", "ProformaPage", "ProformaRow", "SeriesRef"]
+__all__ = ["ConvertedInvoiceRef", "DocumentHead", "Proforma", "ProformaPage", "ProformaRow", "SeriesRef"]
 
 
 class Body(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
@@ -34,9 +34,9 @@ class ConvertedInvoiceRef(Body):
     status: str | None
 
 
-class ProformaRow(Body):
-    """A proforma invoice, list view (objects.md §3.7). ``status``: draft, sent, accepted,
-    rejected, converted, cancelled, expired."""
+class DocumentHead(Body):
+    """The leading fields of a proforma or delivery note body (objects.md §3.7, §3.9): identity,
+    status, client, numbering series, currency and its RON exchange rate."""
 
     id: str
     number: str
@@ -46,6 +46,12 @@ class ProformaRow(Body):
     document_series: SeriesRef | None
     currency: str
     exchange_rate: NullableNumber
+
+
+class ProformaRow(DocumentHead):
+    """A proforma invoice, list view (objects.md §3.7). ``status``: draft, sent, accepted,
+    rejected, converted, cancelled, expired."""
+
     language: str | None
     issue_date: dt.date
     due_date: dt.date | None

@@ -21,7 +21,8 @@ import msgspec
 
 from core.api import json as j
 from core.errors import Unprocessable
-from core.invoicing.schemas import LANGUAGES, LineIn
+from core.invoicing.responses import InvoiceLine
+from core.invoicing.schemas import LANGUAGES, LineIn, line_json
 from core.invoicing.series import format_number
 from core.recurring.schedule import Rule, check_rule
 
@@ -172,23 +173,9 @@ class _Body(msgspec.Struct, rename="camel", kw_only=True):
     """camelCase response keys."""
 
 
-class RecurringLine(_Body):
-    """A template line (objects.md §3.2 with the recurring-only fields)."""
+class RecurringLine(InvoiceLine, kw_only=True):
+    """A template line: the document line of objects.md §3.2 plus the recurring-only fields."""
 
-    id: str
-    position: int
-    description: str
-    quantity: Number
-    unit_of_measure: str
-    unit_price: Number
-    vat_rate: Number
-    vat_category_code: str
-    vat_amount: Number
-    line_total: Number
-    discount: Number
-    product_id: str | None
-    product_code: str | None
-    line_note: str | None
     reference_currency: str | None
     markup_percent: j.NullableNumber
     price_rule: str
@@ -331,15 +318,11 @@ def _num(value: msgspec.Raw | None) -> msgspec.Raw:
 
 def line_body(row: dict[str, Any]) -> RecurringLine:
     """A stored template line as :class:`RecurringLine`."""
-    return RecurringLine(
-        id=row["id"], position=row["position"], description=row["description"],
-        quantity=j.scaled(row["quantity"]), unit_of_measure=row["unit_of_measure"], unit_price=j.scaled(row["unit_price"], 2),
-        vat_rate=j.amount(row["vat_rate"]), vat_category_code=row["vat_category_code"], vat_amount=j.amount(row["vat_amount"]),
-        line_total=j.amount(row["line_total"]), discount=j.amount(row["discount"]), product_id=row.get("product"),
-        product_code=row.get("product_code"), line_note=row.get("line_note"), reference_currency=row.get("reference_currency"),
-        markup_percent=_num(j.amount(row.get("markup_percent"))), price_rule=row.get("price_rule") or "fixed",
-        product_name=row.get("product_name"),
-    )
+    extra = {
+        "referenceCurrency": row.get("reference_currency"), "markupPercent": _num(j.amount(row.get("markup_percent"))),
+        "priceRule": row.get("price_rule") or "fixed", "productName": row.get("product_name"),
+    }
+    return j.view(RecurringLine, {**line_json(row), **extra})
 
 
 def _common(row: dict[str, Any], estimate: tuple[int, int, int]) -> dict[str, Any]:
