@@ -25,7 +25,8 @@ from core.auth.permissions import require
 from core.db.engine import write_transaction
 from core.documents.store import DocumentStore
 from core.documents.tables import InvoiceAttachment
-from core.errors import BadRequest, NotFound, StornoError
+from core.documents.uploads import SIGNATURES, InvalidType, checked_content
+from core.errors import BadRequest, NotFound
 from core.invoicing.tables import Invoice
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "MIME_TYPES", "Attachment", "AttachmentCreated", "add", "list_for", "read"]
@@ -43,23 +44,6 @@ MIME_TYPES = frozenset(
         "application/vnd.oasis.opendocument.spreadsheet",
     }
 )
-_SIGNATURES = {"application/pdf": (b"%PDF-",), "image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",)}
-
-
-class FileTooLarge(StornoError):
-    """413: the upload is larger than :data:`MAX_ATTACHMENT_BYTES`."""
-
-    status = 413
-    code = "FILE_TOO_LARGE"
-
-
-class InvalidType(StornoError):
-    """415: the file's type is not one EN 16931 allows for an attachment."""
-
-    status = 415
-    code = "INVALID_TYPE"
-
-
 class Attachment(msgspec.Struct, rename="camel", kw_only=True):
     """An attachment as the API shows it; ``size`` in bytes."""
 
@@ -101,19 +85,14 @@ async def add(
     content: bytes | None, description: str | None,
 ) -> AttachmentCreated:
     """Store one uploaded file for the invoice; raises NotFound, BadRequest (no or empty file),
-    :class:`FileTooLarge`, :class:`InvalidType`, Forbidden (``invoice.edit``)."""
+    :class:`core.documents.uploads.FileTooLarge`, :class:`core.documents.uploads.InvalidType`, Forbidden (``invoice.edit``)."""
     require(ctx.caller, "invoice.edit")
     await _invoice(ctx.company_id, invoice_id)
-    if content is None:
-        raise BadRequest("Send the file as multipart/form-data in the part 'file'.", field="file")
-    if not content:
-        raise BadRequest("The file is empty.", field="file")
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise FileTooLarge(f"The file is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.", limit=MAX_ATTACHMENT_BYTES)
+    content = checked_content(content, MAX_ATTACHMENT_BYTES, "file")
     mime = (media_type or "").split(";")[0].strip().lower()
     if mime not in MIME_TYPES:
         raise InvalidType(f"Files of type '{mime or 'unknown'}' cannot be attached; allowed: {', '.join(sorted(MIME_TYPES))}.")
-    if mime in _SIGNATURES and not content.startswith(_SIGNATURES[mime]):
+    if mime in SIGNATURES and not content.startswith(SIGNATURES[mime]):
         raise InvalidType(f"The file's content is not {mime}.")
     text = (description or "").strip() or None
     if text and len(text) > 1000:

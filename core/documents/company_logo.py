@@ -26,29 +26,14 @@ from core.auth.permissions import require
 from core.db.engine import write_transaction
 from core.documents import pdf_config
 from core.documents.store import DocumentStore
-from core.errors import BadRequest, StornoError
+from core.documents.uploads import SIGNATURES, InvalidType, checked_content
 
-__all__ = ["MAX_LOGO_BYTES", "Logo", "LogoTooLarge", "LogoType", "remove", "upload"]
+__all__ = ["MAX_LOGO_BYTES", "Logo", "remove", "upload"]
 
 #: Largest logo accepted (bytes).
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-#: Media type by leading bytes: PNG signature (ISO/IEC 15948 §5.2), JPEG SOI + marker (ITU T.81 B.1.1.2).
-_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+#: The logo types (recognised by their leading bytes, :data:`core.documents.uploads.SIGNATURES`) and their file extensions.
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
-
-
-class LogoTooLarge(StornoError):
-    """413: the logo is larger than :data:`MAX_LOGO_BYTES`."""
-
-    status = 413
-    code = "FILE_TOO_LARGE"
-
-
-class LogoType(StornoError):
-    """415: the file is neither PNG nor JPEG."""
-
-    status = 415
-    code = "INVALID_TYPE"
 
 
 class Logo(msgspec.Struct, rename="camel", kw_only=True):
@@ -62,10 +47,7 @@ class Logo(msgspec.Struct, rename="camel", kw_only=True):
 
 
 def _media_type(content: bytes) -> str | None:
-    for signature, media_type in _SIGNATURES:
-        if content.startswith(signature):
-            return media_type
-    return None
+    return next((media_type for media_type in _EXTENSIONS if content.startswith(SIGNATURES[media_type])), None)
 
 
 def _name(filename: str | None, media_type: str) -> str:
@@ -77,20 +59,15 @@ def _name(filename: str | None, media_type: str) -> str:
 async def upload(
     caller: Caller, store: DocumentStore, company_id: str, *, filename: str | None, content: bytes | None
 ) -> Logo:
-    """Store ``content`` as the company's logo and use it on its PDFs. Raises :class:`BadRequest`,
-    :class:`LogoTooLarge`, :class:`LogoType`, :class:`core.errors.Forbidden`,
+    """Store ``content`` as the company's logo and use it on its PDFs. Raises :class:`core.errors.BadRequest`,
+    :class:`core.documents.uploads.FileTooLarge`, :class:`core.documents.uploads.InvalidType`, :class:`core.errors.Forbidden`,
     :class:`core.errors.NotFound` (module docstring)."""
     require(caller, "company.edit")
     await company_for(caller, company_id)
-    if content is None:
-        raise BadRequest("Send the logo as multipart/form-data in the part 'file'.", field="file")
-    if not content:
-        raise BadRequest("The file is empty.", field="file")
-    if len(content) > MAX_LOGO_BYTES:
-        raise LogoTooLarge(f"The logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB.", limit=MAX_LOGO_BYTES)
+    content = checked_content(content, MAX_LOGO_BYTES, "logo")
     media_type = _media_type(content)
     if media_type is None:
-        raise LogoType("The logo must be a PNG or JPEG image.")
+        raise InvalidType("The logo must be a PNG or JPEG image.")
     name = _name(filename, media_type)
     async with write_transaction():
         document_id = await store.save(

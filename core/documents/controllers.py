@@ -50,6 +50,19 @@ def _pdf_response(content: bytes, filename: str, disposition: str = "attachment"
     return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
+async def _rendered(request: Request, company_id: str, view: dict[str, Any]) -> Response[bytes]:
+    """The print ``view`` rendered with the company's PDF template, as an attachment."""
+    options = await pdf_config.get_options(company_id, request.app.state.services.store)
+    content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=company_id)
+    return _pdf_response(content, pdf.pdf_filename(view))
+
+
+async def _uploaded(part: Any) -> tuple[UploadFile | None, bytes | None]:
+    """The multipart ``file`` part (None when absent or sent as text) and its bytes."""
+    upload = part if isinstance(part, UploadFile) else None
+    return upload, (await upload.read() if upload is not None else None)
+
+
 async def invoice_view(request: Request, company_id: str, invoice_id: str, language: str | None) -> dict[str, Any]:
     """The print view of one invoice of ``company_id``; NotFound when it is not the company's."""
     service = request.app.state.invoices
@@ -79,10 +92,7 @@ class InvoicePdfController(Controller):
         language: Annotated[Language | None, QueryParameter(description="Override the document's language.")] = None,
     ) -> Response[bytes]:
         """The PDF in the document's language (or ``?language=``), as an attachment."""
-        view = await invoice_view(request, ctx.company_id, invoice_id, language)
-        options = await pdf_config.get_options(ctx.company_id, request.app.state.services.store)
-        content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=ctx.company_id)
-        return _pdf_response(content, pdf.pdf_filename(view))
+        return await _rendered(request, ctx.company_id, await invoice_view(request, ctx.company_id, invoice_id, language))
 
 
 async def _document_pdf(request: Request, company_id: str, kind: str, row: dict[str, Any], lines: list[dict[str, Any]], language: str | None) -> Response[bytes]:
@@ -90,9 +100,7 @@ async def _document_pdf(request: Request, company_id: str, kind: str, row: dict[
 
     client = await Client.select().where(Client.id == row["client"]).first().run() if row.get("client") else None
     view = pdf.view_of_document(kind, {**row, "language": language or row.get("language") or "ro"}, lines, await _company(company_id), client)
-    options = await pdf_config.get_options(company_id, request.app.state.services.store)
-    content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=company_id)
-    return _pdf_response(content, pdf.pdf_filename(view))
+    return await _rendered(request, company_id, view)
 
 
 class DeliveryNotePdfController(Controller):
@@ -162,8 +170,7 @@ class AttachmentController(Controller):
         data: Annotated[AttachmentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> attachments.AttachmentCreated:
         """Store the file (PDF, PNG, JPEG, CSV, XLSX, ODS; at most 5 MB) and answer ``{"attachment"}``."""
-        upload = data.file if isinstance(data.file, UploadFile) else None
-        content = await upload.read() if upload is not None else None
+        upload, content = await _uploaded(data.file)
         return await attachments.add(
             ctx, request.app.state.services.store, invoice_id, filename=upload.filename if upload else None,
             media_type=upload.content_type if upload else None, content=content, description=data.description,
@@ -234,8 +241,7 @@ class CompanyLogoController(Controller):
         company_id: Annotated[str, PathParameter(description="Company id (UUID).")],
         data: Annotated[LogoUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> company_logo.Logo:
-        upload = data.file if isinstance(data.file, UploadFile) else None
-        content = await upload.read() if upload is not None else None
+        upload, content = await _uploaded(data.file)
         return await company_logo.upload(
             caller, request.app.state.services.store, company_id, filename=upload.filename if upload else None, content=content
         )
