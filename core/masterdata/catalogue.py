@@ -20,7 +20,8 @@ from core.api import json as j
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
 from core.db.engine import write_transaction
-from core.errors import BadRequest, FieldErrors, NotFound
+from core.errors import BadRequest, FieldErrors
+from core.masterdata.rows import live_row
 from core.masterdata.schemas import (
     CATEGORY_CODES,
     USAGES,
@@ -119,14 +120,7 @@ def _product_values(v: dict[str, Any]) -> dict[Any, Any]:
 
 
 async def _product(ctx: CompanyContext, product_id: str) -> dict[str, Any]:
-    row = (
-        await Product.select()
-        .where((Product.id == product_id) & (Product.company == ctx.company_id) & Product.deleted_at.is_null())
-        .first()
-    )
-    if row is None:
-        raise NotFound("Product not found.")
-    return row
+    return await live_row(Product, ctx.company_id, product_id, "Product not found.")
 
 
 async def list_products(
@@ -164,13 +158,13 @@ async def create_product(ctx: CompanyContext, data: ProductIn) -> dict[str, Any]
 
 
 async def get_product(ctx: CompanyContext, product_id: str) -> dict[str, Any]:
-    """``GET /api/v1/products/{id}``: the product (detail view). Raises :class:`NotFound`."""
+    """``GET /api/v1/products/{id}``: the product (detail view). Raises :class:`core.errors.NotFound`."""
     require(ctx.caller, "product.view")
     return product_json(await _product(ctx, product_id))
 
 
 async def update_product(ctx: CompanyContext, product_id: str, data: ProductPatch) -> dict[str, Any]:
-    """``PATCH /api/v1/products/{id}``: the updated product. Raises :class:`NotFound`, :class:`FieldErrors`."""
+    """``PATCH /api/v1/products/{id}``: the updated product. Raises :class:`core.errors.NotFound`, :class:`FieldErrors`."""
     require(ctx.caller, "product.edit")
     row = await _product(ctx, product_id)
     current = {
@@ -220,14 +214,7 @@ async def create_default_vat_rates(company_id: str) -> None:
 
 
 async def _vat_rate(ctx: CompanyContext, rate_id: str) -> dict[str, Any]:
-    row = (
-        await VatRate.select()
-        .where((VatRate.id == rate_id) & (VatRate.company == ctx.company_id) & VatRate.deleted_at.is_null())
-        .first()
-    )
-    if row is None:
-        raise NotFound("VAT rate not found.")
-    return row
+    return await live_row(VatRate, ctx.company_id, rate_id, "VAT rate not found.")
 
 
 async def _clear_default(company_id: str, keep: str | None) -> None:
@@ -274,7 +261,7 @@ async def create_vat_rate(ctx: CompanyContext, data: VatRateIn) -> dict[str, Any
 
 
 async def update_vat_rate(ctx: CompanyContext, rate_id: str, data: VatRatePatch) -> dict[str, Any]:
-    """``PATCH /api/v1/vat-rates/{id}``: the updated rate. Raises :class:`NotFound`, :class:`BadRequest`."""
+    """``PATCH /api/v1/vat-rates/{id}``: the updated rate. Raises :class:`core.errors.NotFound`, :class:`BadRequest`."""
     require(ctx.caller, "settings.manage")
     async with write_transaction():
         row = await _vat_rate(ctx, rate_id)
@@ -295,7 +282,7 @@ async def update_vat_rate(ctx: CompanyContext, rate_id: str, data: VatRatePatch)
 
 
 async def delete_vat_rate(ctx: CompanyContext, rate_id: str) -> None:
-    """``DELETE /api/v1/vat-rates/{id}``: soft delete. Raises :class:`NotFound`."""
+    """``DELETE /api/v1/vat-rates/{id}``: soft delete. Raises :class:`core.errors.NotFound`."""
     require(ctx.caller, "settings.manage")
     await _vat_rate(ctx, rate_id)
     await VatRate.update({VatRate.deleted_at: dt.datetime.now(dt.timezone.utc), VatRate.is_default: False}).where(

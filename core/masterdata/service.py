@@ -19,10 +19,12 @@ from core.api import json as j
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
 from core.db.engine import write_transaction
-from core.errors import FieldErrors, NotFound
+from core.errors import FieldErrors
 from core.geo import county_code
 from core.invoicing.tables import Invoice
 from core.masterdata import registry
+from core.masterdata.fields import EMAIL, length_errors, trimmed
+from core.masterdata.rows import live_row
 from core.masterdata.schemas import ClientIn, ClientPatch, client_json, supplier_json
 from core.masterdata.tables import Client, Supplier
 from core.model import Party
@@ -38,7 +40,6 @@ __all__ = [
     "update_client",
 ]
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX = {
     "name": 255,
     "address": 255,
@@ -54,7 +55,6 @@ _MAX = {
     "vat_code": 20,
     "notes": 5000,
 }
-_CAMEL = {name: name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in _MAX}
 _NOT_NULL_TEXT = ("address", "city", "county")
 HISTORY = 20
 _CLIENT_FIELDS = tuple(f.name for f in msgspec.structs.fields(ClientIn))
@@ -83,11 +83,8 @@ def _tax_id_error(cui: str, country: str) -> str | None:
 
 def _normalise_client(values: dict[str, Any]) -> dict[str, Any]:
     """Clean and check a client's merged fields (snake_case); raises :class:`FieldErrors` (422)."""
-    v = dict(values)
+    v = trimmed(values)
     errors: list[tuple[str, str]] = []
-    for key, value in v.items():
-        if isinstance(value, str):
-            v[key] = value.strip() or None
     for key in _NOT_NULL_TEXT:
         v[key] = v.get(key) or ""
     country = (v.get("country") or "RO").upper()
@@ -114,9 +111,7 @@ def _normalise_client(values: dict[str, Any]) -> dict[str, Any]:
     days = v.get("default_payment_term_days")
     if days is not None and not 0 <= days <= 3650:
         errors.append(("defaultPaymentTermDays", "The payment term is 0 to 3650 days."))
-    for key, limit in _MAX.items():
-        if isinstance(v.get(key), str) and len(v[key]) > limit:
-            errors.append((_CAMEL[key], f"At most {limit} characters."))
+    errors += length_errors(v, _MAX)
     if v.get("is_vat_payer") is None:
         v["is_vat_payer"] = bool(v.get("vat_code"))
     if v.get("vat_code"):
@@ -129,14 +124,7 @@ def _normalise_client(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _client(ctx: CompanyContext, client_id: str) -> dict[str, Any]:
-    row = (
-        await Client.select()
-        .where((Client.id == client_id) & (Client.company == ctx.company_id) & Client.deleted_at.is_null())
-        .first()
-    )
-    if row is None:
-        raise NotFound("Client not found.")
-    return row
+    return await live_row(Client, ctx.company_id, client_id, "Client not found.")
 
 
 def _history_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -303,7 +291,7 @@ async def get_client(ctx: CompanyContext, client_id: str) -> dict[str, Any]:
 
 
 async def update_client(ctx: CompanyContext, client_id: str, data: ClientPatch) -> dict[str, Any]:
-    """``PATCH /api/v1/clients/{id}``: ``{"client"}``. Raises :class:`NotFound`, :class:`FieldErrors`."""
+    """``PATCH /api/v1/clients/{id}``: ``{"client"}``. Raises :class:`core.errors.NotFound`, :class:`FieldErrors`."""
     require(ctx.caller, "client.edit")
     row = await _client(ctx, client_id)
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
@@ -347,13 +335,7 @@ async def list_suppliers(ctx: CompanyContext, *, page: int, limit: int, search: 
 async def get_supplier(ctx: CompanyContext, supplier_id: str) -> dict[str, Any]:
     """``GET /api/v1/suppliers/{id}``: ``{"supplier", "invoiceHistory", "invoiceCount"}`` (incoming documents)."""
     require(ctx.caller, "client.view")
-    row = (
-        await Supplier.select()
-        .where((Supplier.id == supplier_id) & (Supplier.company == ctx.company_id) & Supplier.deleted_at.is_null())
-        .first()
-    )
-    if row is None:
-        raise NotFound("Supplier not found.")
+    row = await live_row(Supplier, ctx.company_id, supplier_id, "Supplier not found.")
     where = (Invoice.supplier == supplier_id) & (Invoice.company == ctx.company_id)
     count = await Invoice.count().where(where & Invoice.deleted_at.is_null())
     return {"supplier": supplier_json(row), "invoiceHistory": await _history(where), "invoiceCount": count}

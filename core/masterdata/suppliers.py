@@ -26,8 +26,10 @@ from core.api import json as j
 from core.auth.context import CompanyContext
 from core.auth.permissions import require
 from core.db.engine import write_transaction
-from core.errors import FieldErrors, NotFound
+from core.errors import FieldErrors
+from core.masterdata.fields import EMAIL, length_errors, trimmed
 from core.masterdata.bulk import BulkIds, BulkResult, each
+from core.masterdata.rows import live_row
 from core.masterdata.tables import Supplier
 
 __all__ = [
@@ -44,12 +46,10 @@ __all__ = [
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX = {
     "name": 255, "address": 255, "email": 255, "city": 100, "county": 100, "bank_name": 100, "registration_number": 50,
     "phone": 50, "bank_account": 50, "postal_code": 20, "cif": 30, "vat_code": 30, "notes": 5000,
 }
-_CAMEL = {name: name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in _MAX}
 
 
 class SupplierIn(msgspec.Struct, rename="camel", kw_only=True):
@@ -141,11 +141,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Trim and check a supplier's fields (snake_case); raises :class:`FieldErrors` (422)."""
     from core.masterdata.service import normalise_tax_id
 
-    v = dict(values)
+    v = trimmed(values)
     errors: list[tuple[str, str]] = []
-    for key, value in v.items():
-        if isinstance(value, str):
-            v[key] = value.strip() or None
     for key in ("address", "city", "county"):
         if key in v:
             v[key] = v[key] or ""
@@ -163,23 +160,14 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         errors.append(("email", "The e-mail address is not valid."))
     if v.get("vat_code"):
         v["vat_code"] = re.sub(r"\s", "", v["vat_code"]).upper()
-    for key, limit in _MAX.items():
-        if isinstance(v.get(key), str) and len(v[key]) > limit:
-            errors.append((_CAMEL[key], f"At most {limit} characters."))
+    errors += length_errors(v, _MAX)
     if errors:
         raise FieldErrors(errors, status=422)
     return v
 
 
 async def _row(ctx: CompanyContext, supplier_id: str) -> dict[str, Any]:
-    row = (
-        await Supplier.select()
-        .where((Supplier.id == supplier_id) & (Supplier.company == ctx.company_id) & Supplier.deleted_at.is_null())
-        .first()
-    )
-    if row is None:
-        raise NotFound("Supplier not found.")
-    return row
+    return await live_row(Supplier, ctx.company_id, supplier_id, "Supplier not found.")
 
 
 async def _by_cif(ctx: CompanyContext, cif: str | None) -> dict[str, Any] | None:
@@ -213,7 +201,7 @@ async def create_supplier(ctx: CompanyContext, data: SupplierIn) -> tuple[Suppli
 
 
 async def update_supplier(ctx: CompanyContext, supplier_id: str, data: SupplierPatch) -> SupplierEnvelope:
-    """``PATCH /api/v1/suppliers/{id}``: the changed supplier. Raises :class:`NotFound`, :class:`FieldErrors`."""
+    """``PATCH /api/v1/suppliers/{id}``: the changed supplier. Raises :class:`core.errors.NotFound`, :class:`FieldErrors`."""
     require(ctx.caller, "client.edit")
     await _row(ctx, supplier_id)
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not UNSET}
