@@ -12,14 +12,12 @@ from typing import Any
 
 import msgspec
 
-from core.errors import BadRequest, StornoError
+from core.bulk import apply_each, distinct_ids
 from core.invoicing import storno
 from core.invoicing.payments import settle
 from core.invoicing.service import InvoiceService
 
-__all__ = ["BulkIn", "MAX_IDS", "bulk_storno", "bulk_cancel", "bulk_delete", "bulk_mark_paid"]
-
-MAX_IDS = 100
+__all__ = ["BulkIn", "bulk_storno", "bulk_cancel", "bulk_delete", "bulk_mark_paid"]
 
 
 class BulkIn(msgspec.Struct, kw_only=True):
@@ -29,18 +27,7 @@ class BulkIn(msgspec.Struct, kw_only=True):
 
 
 async def _each(data: BulkIn, verb: str, action: Callable[[str], Awaitable[Any]]) -> dict[str, Any]:
-    ids = list(dict.fromkeys(data.ids))
-    if not ids or len(ids) > MAX_IDS:
-        raise BadRequest(f"ids must list between 1 and {MAX_IDS} invoice ids.", field="ids")
-    done, errors = 0, []
-    for invoice_id in ids:
-        try:
-            await action(invoice_id)
-        except StornoError as exc:
-            errors.append({"id": invoice_id, "error": exc.message})
-        else:
-            done += 1
-    return {verb: done, "errors": errors}
+    return await apply_each(distinct_ids(data.ids, "invoice"), verb, action)
 
 
 async def bulk_storno(service: InvoiceService, company_id: str, data: BulkIn, *, actor: str | None) -> dict[str, Any]:

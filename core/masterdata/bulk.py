@@ -11,11 +11,9 @@ from typing import Any
 
 import msgspec
 
-from core.errors import BadRequest, StornoError
+from core.bulk import apply_each, distinct_ids
 
-__all__ = ["MAX_IDS", "BulkError", "BulkIds", "BulkResult", "each"]
-
-MAX_IDS = 100
+__all__ = ["BulkError", "BulkIds", "BulkResult", "each"]
 
 
 class BulkIds(msgspec.Struct, kw_only=True):
@@ -40,15 +38,5 @@ class BulkResult(msgspec.Struct, kw_only=True):
 
 async def each(data: BulkIds, noun: str, action: Callable[[str], Awaitable[Any]]) -> BulkResult:
     """Run ``action`` for every distinct id of ``data``; raises :class:`BadRequest` for 0 or >100 ids."""
-    ids = list(dict.fromkeys(i for i in data.ids if isinstance(i, str)))
-    if not ids or len(ids) > MAX_IDS:
-        raise BadRequest(f"ids must list between 1 and {MAX_IDS} {noun} ids.", field="ids")
-    done, errors = 0, []
-    for item in ids:
-        try:
-            await action(item)
-        except StornoError as exc:
-            errors.append(BulkError(id=item, error=exc.message))
-        else:
-            done += 1
-    return BulkResult(deleted=done, errors=errors)
+    ids = distinct_ids((i for i in data.ids if isinstance(i, str)), noun)
+    return msgspec.convert(await apply_each(ids, "deleted", action), BulkResult)

@@ -11,8 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from core.bulk import apply_each
 from core.db.engine import write_transaction
-from core.errors import BadRequest, NotFound, StornoError
+from core.errors import BadRequest, NotFound
 from core.ids import new_id
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
@@ -155,14 +156,7 @@ class ProformaService:
 
     async def bulk_delete(self, company_id: str, ids: list[str]) -> dict[str, Any]:
         """Delete each id that may be deleted; shape D ``{"deleted": n, "errors": [{"id", "error"}]}``."""
-        deleted, errors = 0, []
-        for proforma_id in ids:
-            try:
-                await self.delete(company_id, proforma_id)
-                deleted += 1
-            except StornoError as exc:
-                errors.append({"id": proforma_id, "error": exc.message})
-        return {"deleted": deleted, "errors": errors}
+        return await apply_each(ids, "deleted", lambda proforma_id: self.delete(company_id, proforma_id))
 
     async def transition(self, company_id: str, proforma_id: str, action: str) -> dict[str, Any]:
         """Apply ``send``, ``accept``, ``reject`` or ``cancel`` and stamp it. Raises :class:`InvalidTransition`."""

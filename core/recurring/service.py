@@ -16,8 +16,9 @@ from typing import Any
 from piccolo.query import OrderByRaw
 
 from core.auth.tables import Company
+from core.bulk import apply_each, distinct_ids
 from core.db.engine import is_unique_violation, write_transaction
-from core.errors import BadRequest, NotFound, StornoError, Unprocessable
+from core.errors import NotFound, Unprocessable
 from core.ids import new_id
 from core.invoicing import idempotency
 from core.invoicing.schemas import LineIn
@@ -31,11 +32,9 @@ from core.recurring import generation, pricing, schedule
 from core.recurring.schemas import RecurringIn, check, rule_of
 from core.recurring.tables import RecurringInvoice, RecurringLine
 
-__all__ = ["RecurringService", "MAX_IDS"]
+__all__ = ["RecurringService"]
 
 RI = RecurringInvoice
-#: Most ids a bulk action takes (objects.md §1 shape D).
-MAX_IDS = 100
 NOT_FOUND = "Recurring invoice not found."
 
 
@@ -235,18 +234,7 @@ class RecurringService:
     async def bulk(self, ids: list[str], verb: str, action: Callable[[str], Awaitable[Any]]) -> dict[str, Any]:
         """Apply ``action(id)`` to 1–100 distinct ids one by one; shape D ``{verb: n, "errors": [{"id", "error"}]}``.
         Raises :class:`core.errors.BadRequest` for an empty or oversized list."""
-        unique = list(dict.fromkeys(ids))
-        if not unique or len(unique) > MAX_IDS:
-            raise BadRequest(f"ids must list between 1 and {MAX_IDS} recurring invoice ids.", field="ids")
-        done, errors = 0, []
-        for template_id in unique:
-            try:
-                await action(template_id)
-            except StornoError as exc:
-                errors.append({"id": template_id, "error": exc.message})
-            else:
-                done += 1
-        return {verb: done, "errors": errors}
+        return await apply_each(distinct_ids(ids, "recurring invoice"), verb, action)
 
     # --- generation (core.recurring.generation) ------------------------------------------------
 
