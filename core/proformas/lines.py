@@ -53,13 +53,14 @@ def totals_columns(totals: Totals) -> dict[str, int]:
     }
 
 
-def line_in(row: dict[str, Any], *, negate: bool = False) -> LineIn:
-    """A stored line row back as request input (for convert and storno); ``negate`` flips the quantity."""
+def line_in(row: dict[str, Any], *, negate: bool = False, unit_price: Decimal | None = None) -> LineIn:
+    """A stored line row back as request input (for convert, storno and recurring generation);
+    ``negate`` flips the quantity, ``unit_price`` replaces the stored price (recurring price rules)."""
     quantity = from_minor(row["quantity"], 6)
     return LineIn(
         description=row["description"],
         quantity=-quantity if negate else quantity,
-        unit_price=from_minor(row["unit_price"], 6),
+        unit_price=from_minor(row["unit_price"], 6) if unit_price is None else unit_price,
         unit_of_measure=row["unit_of_measure"],
         vat_rate=from_minor(row["vat_rate"]),
         vat_category_code=row["vat_category_code"],

@@ -29,6 +29,7 @@ from typing import Any
 from core.invoicing.schemas import LineIn
 from core.invoicing.totals import DraftLine, compute_totals
 from core.money import from_minor, to_minor
+from core.proformas.lines import line_in
 
 __all__ = ["EU_COUNTRIES", "generation_lines", "apply_vat_rules", "render_text", "due_date", "estimate"]
 
@@ -86,18 +87,7 @@ def generation_lines(
     """
     rate = from_minor(template["exchange_rate"], 6) if template.get("exchange_rate") else None
     built = [
-        LineIn(
-            description=line["description"],
-            quantity=from_minor(line["quantity"], 6),
-            unit_price=_price(line, currency=template["currency"], rate=rate, product=products.get(line.get("product") or "")),
-            unit_of_measure=line["unit_of_measure"],
-            vat_rate=from_minor(line["vat_rate"]),
-            vat_category_code=line["vat_category_code"],
-            discount=from_minor(line["discount"]),
-            product_id=line.get("product"),
-            product_code=line.get("product_code"),
-            line_note=line.get("line_note"),
-        )
+        line_in(line, unit_price=_price(line, currency=template["currency"], rate=rate, product=products.get(line.get("product") or "")))
         for line in lines
     ]
     return apply_vat_rules(built, company, client)
