@@ -14,16 +14,17 @@ from typing import Any
 from core.db.engine import write_transaction
 from core.errors import NotFound, Unprocessable
 from core.ids import new_id
+from core.invoicing.filters import document_filter
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn, LineIn
 from core.invoicing.series import default_series
 from core.invoicing.service import InvoiceService
-from core.money import from_minor, to_scaled
+from core.money import from_minor
 from core.delivery_notes import states
 from core.delivery_notes.schemas import DeliveryNoteIn
 from core.delivery_notes.tables import DeliveryNote, DeliveryNoteLine
 from core.proformas.lines import line_columns, line_in, totals_columns
-from core.proformas.service import ProformaService, company_client, company_series
+from core.proformas.service import ProformaService, company_client, company_series, head_columns
 
 __all__ = ["DeliveryNoteService"]
 
@@ -46,12 +47,7 @@ def _temporary(note_id: str) -> str:
 
 def _fields(data: DeliveryNoteIn, client: dict[str, Any] | None) -> dict[str, Any]:
     return {
-        "client": data.client_id,
-        "client_name": (client or {}).get("name"),
-        "series": data.document_series_id,
-        "currency": data.currency,
-        "exchange_rate": to_scaled(data.exchange_rate) if data.exchange_rate else None,
-        "issue_date": data.issue_date or dt.date.today(),
+        **head_columns(data, client),
         **{name: getattr(data, name) for name in (
             "due_date", "notes", "mentions", "internal_note", "delivery_location", "project_reference", "issuer_name",
             "issuer_id", "sales_agent", "deputy_name", "deputy_identity_card", "deputy_auto", "skip_etransport",
@@ -84,15 +80,7 @@ class DeliveryNoteService:
         client_id: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of notes, newest issue date first, and the total count (objects.md §2)."""
-        where = (D.company == company_id) & D.deleted_at.is_null()
-        if status:
-            where &= D.status == status
-        if client_id:
-            where &= D.client == client_id
-        if date_from:
-            where &= D.issue_date >= date_from
-        if date_to:
-            where &= D.issue_date <= date_to
+        where = document_filter(D, company_id, status=status, client_id=client_id, date_from=date_from, date_to=date_to)
         if search:
             where &= D.number.ilike(f"%{search}%") | D.client_name.ilike(f"%{search}%")
         total = await D.count().where(where).run()

@@ -25,6 +25,7 @@ from core.events import emit, invoice_event_data
 from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import idempotency, states
+from core.invoicing.filters import document_filter
 from core.invoicing.issuing import NO_BUYER, dialect_for_country, issue_locked, series_for, stored_totals, validation_failure
 from core.invoicing.canonical import build_document
 from core.invoicing.schemas import InvoiceIn
@@ -162,7 +163,7 @@ class InvoiceService:
                 raise BadRequest(f"{name} must be a finite number.", field=name)
         if total_min is not None and total_max is not None and total_min > total_max:
             raise BadRequest("totalMin must not exceed totalMax.", field="totalMin")
-        where = (Invoice.company == company_id) & Invoice.deleted_at.is_null()
+        where = document_filter(Invoice, company_id, status=status, client_id=client_id, date_from=date_from, date_to=date_to)
         if currency:
             where &= Invoice.currency == currency.upper()
         if supplier_id:
@@ -185,18 +186,10 @@ class InvoiceService:
                     Invoice.due_date.is_null() | (Invoice.due_date >= dt.date.today()) | Invoice.paid_at.is_not_null()
                     | (Invoice.total <= 0) | Invoice.status.is_in(["draft", "cancelled"])
                 )
-        if status:
-            where &= Invoice.status == status
         if direction:
             where &= Invoice.direction == direction
         if document_type:
             where &= Invoice.document_type == document_type
-        if client_id:
-            where &= Invoice.client == client_id
-        if date_from:
-            where &= Invoice.issue_date >= date_from
-        if date_to:
-            where &= Invoice.issue_date <= date_to
         if search:
             pattern = f"%{search}%"
             where &= (

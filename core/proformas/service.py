@@ -15,10 +15,12 @@ from core.bulk import apply_each
 from core.db.engine import write_transaction
 from core.errors import BadRequest, NotFound
 from core.ids import new_id
+from core.invoicing.filters import document_filter
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.service import InvoiceService
 from core.invoicing.tables import DocumentSeries
+from core.masterdata.rows import live_row
 from core.masterdata.tables import Client
 from core.money import from_minor, to_scaled
 from core.proformas import states
@@ -37,12 +39,7 @@ def _now() -> dt.datetime:
 
 async def company_client(company_id: str, client_id: str | None) -> dict[str, Any] | None:
     """The company's live client row, None when ``client_id`` is None; raises :class:`NotFound`."""
-    if not client_id:
-        return None
-    client = await Client.select().where((Client.id == client_id) & (Client.company == company_id) & Client.deleted_at.is_null()).first().run()
-    if client is None:
-        raise NotFound("Client not found.")
-    return client
+    return await live_row(Client, company_id, client_id, "Client not found.") if client_id else None
 
 
 async def company_series(company_id: str, series_id: str, kind: str) -> dict[str, Any]:
@@ -53,6 +50,20 @@ async def company_series(company_id: str, series_id: str, kind: str) -> dict[str
     if row["type"] != kind:
         raise BadRequest(f"The document series is of type '{row['type']}', not '{kind}'.")
     return row
+
+
+def head_columns(data: Any, client: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns every document type takes alike from its request ``data`` (a delivery-note or
+    receipt body): client and its name, series, currency, exchange rate (6 decimals), issue
+    date (today when not given)."""
+    return {
+        "client": data.client_id,
+        "client_name": (client or {}).get("name"),
+        "series": data.document_series_id,
+        "currency": data.currency,
+        "exchange_rate": to_scaled(data.exchange_rate) if data.exchange_rate else None,
+        "issue_date": data.issue_date or dt.date.today(),
+    }
 
 
 def _fields(data: ProformaIn, client: dict[str, Any] | None) -> dict[str, Any]:
@@ -101,15 +112,7 @@ class ProformaService:
         client_id: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of proformas, newest issue date first, and the total count (objects.md §2)."""
-        where = (P.company == company_id) & P.deleted_at.is_null()
-        if status:
-            where &= P.status == status
-        if client_id:
-            where &= P.client == client_id
-        if date_from:
-            where &= P.issue_date >= date_from
-        if date_to:
-            where &= P.issue_date <= date_to
+        where = document_filter(P, company_id, status=status, client_id=client_id, date_from=date_from, date_to=date_to)
         if search:
             where &= P.number.ilike(f"%{search}%") | P.client_name.ilike(f"%{search}%")
         total = await P.count().where(where).run()

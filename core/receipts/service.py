@@ -27,13 +27,14 @@ from core.db.engine import engine, is_unique_violation, write_transaction
 from core.errors import Conflict, NotFound, Unprocessable
 from core.ids import new_id
 from core.invoicing import idempotency
+from core.invoicing.filters import document_filter
 from core.invoicing.numbering import take_next
 from core.invoicing.schemas import InvoiceIn
 from core.invoicing.series import default_series
 from core.invoicing.service import InvoiceService
-from core.money import from_minor, to_minor, to_scaled
+from core.money import from_minor, to_minor
 from core.proformas.lines import line_columns, line_in, totals_columns
-from core.proformas.service import company_client, company_series
+from core.proformas.service import company_client, company_series, head_columns
 from core.receipts import states
 from core.receipts.schemas import ReceiptIn
 from core.receipts.tables import Receipt, ReceiptLine
@@ -69,12 +70,7 @@ def _minor(value: Decimal | None) -> int | None:
 
 def _fields(data: ReceiptIn, client: dict[str, Any] | None) -> dict[str, Any]:
     return {
-        "client": data.client_id,
-        "client_name": (client or {}).get("name"),
-        "series": data.document_series_id,
-        "currency": data.currency,
-        "exchange_rate": to_scaled(data.exchange_rate) if data.exchange_rate else None,
-        "issue_date": data.issue_date or dt.date.today(),
+        **head_columns(data, client),
         **{name: getattr(data, name) for name in _TEXT},
         **{name: _minor(getattr(data, name)) for name in _TENDERS},
     }
@@ -119,17 +115,9 @@ class ReceiptService:
         objects.md §2: ``currency`` (the only currency of the matching receipts, else RON when
         present, else the first), ``distinctCurrencies`` and ``totals`` in that currency, cancelled
         receipts excluded (amounts in minor units)."""
-        where = (R.company == company_id) & R.deleted_at.is_null()
-        if status:
-            where &= R.status == status
-        if client_id:
-            where &= R.client == client_id
+        where = document_filter(R, company_id, status=status, client_id=client_id, date_from=date_from, date_to=date_to)
         if cash_register_name:
             where &= R.cash_register_name == cash_register_name
-        if date_from:
-            where &= R.issue_date >= date_from
-        if date_to:
-            where &= R.issue_date <= date_to
         if search:
             pattern = f"%{search}%"
             where &= R.number.ilike(pattern) | R.client_name.ilike(pattern) | R.customer_name.ilike(pattern) | R.customer_cif.ilike(pattern)
