@@ -123,6 +123,11 @@ class Unprocessable(StornoError):
     status = 422
 
 
+class InvalidQuery(Unprocessable):
+    """422: a query parameter has a value the operation cannot use (issue 3: lists answer 422 on
+    an invalid query parameter, like Litestar's own parameter validation in core.api.errors)."""
+
+
 class FieldErrors(StornoError):
     """Field-level validation of a client/product body: shape B ``{"errors": [{"key", "message"}]}``.
 

@@ -20,13 +20,20 @@ def _storno(_: Request, exc: StornoError) -> Response[Any]:
     return Response(exc.body(), status_code=exc.status, headers=headers)
 
 
+#: Where a parameter comes from when it is not the body (Litestar's ``source`` of a failed field).
+_PARAMETER_SOURCES = {"query", "path", "header", "cookie"}
+
+
 def _validation(_: Request, exc: ValidationException) -> Response[Any]:
-    # Malformed JSON, wrong types, unknown query values: 400 with what was wrong (shape A + details).
+    # Wrong body fields or types: 400 (objects.md §1 status usage); an invalid query, path or header
+    # parameter (unknown filter value, out-of-range page or limit): 422. Shape A with the details.
     details = exc.extra if isinstance(exc.extra, list) else []
     message = "Invalid request: " + "; ".join(
         f"{d.get('key') or 'body'}: {d.get('message')}" for d in details if isinstance(d, dict)
     ) if details else f"Invalid request: {exc.detail}"
-    return Response({"error": message, "code": "invalid_request", "details": details}, status_code=400)
+    sources = {d.get("source") for d in details if isinstance(d, dict)}
+    status = 422 if sources and sources <= _PARAMETER_SOURCES else 400
+    return Response({"error": message, "code": "invalid_request", "details": details}, status_code=status)
 
 
 def _http(_: Request, exc: HTTPException) -> Response[Any]:

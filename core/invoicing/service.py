@@ -22,7 +22,7 @@ from core.auth.tables import Company
 from core.db.engine import engine, write_transaction
 from core.documents.store import DocumentStore
 from core.events import emit, invoice_event_data
-from core.errors import BadRequest, Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
+from core.errors import BadRequest, Conflict, InvalidQuery, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from core.ids import new_id
 from core.invoicing import idempotency, states
 from core.invoicing.filters import document_filter
@@ -153,16 +153,16 @@ class InvoiceService:
 
         ``is_paid`` follows ``paidAt`` (the paid flag, §3.1); ``is_overdue`` means past the due
         date, not paid, positive total and neither draft nor cancelled; ``total_min``/``total_max``
-        bound the gross total. Raises :class:`core.errors.BadRequest` for a malformed currency,
+        bound the gross total. Raises :class:`core.errors.InvalidQuery` (422) for a malformed currency,
         a non-finite bound or ``totalMin`` > ``totalMax``.
         """
         if currency is not None and (len(currency) != 3 or not currency.isalpha()):
-            raise BadRequest("currency must be an ISO 4217 code.", field="currency")
+            raise InvalidQuery("currency must be an ISO 4217 code.", field="currency")
         for name, bound in (("totalMin", total_min), ("totalMax", total_max)):
             if bound is not None and not bound.is_finite():
-                raise BadRequest(f"{name} must be a finite number.", field=name)
+                raise InvalidQuery(f"{name} must be a finite number.", field=name)
         if total_min is not None and total_max is not None and total_min > total_max:
-            raise BadRequest("totalMin must not exceed totalMax.", field="totalMin")
+            raise InvalidQuery("totalMin must not exceed totalMax.", field="totalMin")
         where = document_filter(Invoice, company_id, status=status, client_id=client_id, date_from=date_from, date_to=date_to)
         if currency:
             where &= Invoice.currency == currency.upper()

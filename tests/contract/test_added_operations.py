@@ -42,7 +42,7 @@ def test_receipts(world: World) -> None:
     assert page["total"] == 3 and page["page"] == 1 and "lines" not in page["data"][0]
     a.call("POST", "/api/v1/receipts", 400, json={"lines": []})
     a.call("POST", "/api/v1/receipts", 400, json={"lines": [{**LINE, "quantity": "-1"}]})
-    a.call("GET", "/api/v1/receipts", 400, params={"limit": 101})
+    a.call("GET", "/api/v1/receipts", 422, params={"limit": 101})
     for method, suffix in (("GET", ""), ("DELETE", ""), ("POST", "/issue"), ("POST", "/refund")):
         a.call(method, f"/api/v1/receipts/{uuid.uuid4()}{suffix}", 404)
     world.b.call("GET", url, 404)
@@ -156,4 +156,4 @@ def test_document_pdfs_attachments_and_transport_extras(world: World) -> None:
     )
     log = a.call("GET", "/api/v1/sync/log", 200, params={"status": "processed"})
     assert log["total"] == 1 and log["data"][0]["invoice"]["id"] == invoice["id"]
-    a.call("GET", "/api/v1/sync/log", 400, params={"status": "maybe"})
+    a.call("GET", "/api/v1/sync/log", 422, params={"status": "maybe"})

@@ -31,7 +31,7 @@ def test_clients(world: World) -> None:
     assert {e["key"] for e in invalid["errors"]} >= {"type", "email"}
     a.call("PATCH", f"/api/v1/clients/{a.client_id}", 422, json={"email": "nope"})
     a.call("POST", "/api/v1/clients", 400, json={"name": 12})
-    a.call("GET", "/api/v1/clients", 400, params={"limit": 101})
+    a.call("GET", "/api/v1/clients", 422, params={"limit": 101})
     for method in ("GET", "PATCH", "DELETE"):
         a.call(method, f"/api/v1/clients/{uuid.uuid4()}", 404, **({"json": {}} if method == "PATCH" else {}))
     a.call("GET", f"/api/v1/clients/{b.client_id}", 404)
@@ -76,7 +76,7 @@ def test_suppliers_read_side(world: World) -> None:
     empty = a.call("GET", "/api/v1/suppliers", 200)
     assert (empty["data"], empty["total"], empty["page"], empty["pages"]) == ([], 0, 1, 0)
     a.call("GET", f"/api/v1/suppliers/{uuid.uuid4()}", 404)
-    a.call("GET", "/api/v1/suppliers", 400, params={"page": 0})
+    a.call("GET", "/api/v1/suppliers", 422, params={"page": 0})
 
 
 def test_document_series(world: World) -> None:

@@ -33,7 +33,7 @@ def test_bad_requests_are_4xx_and_change_nothing(settings, registry):
         oversized = app.http.post("/api/v1/invoices/import", content=b"<a>" + b"x" * (settings.max_body_bytes + 10) + b"</a>", headers={"Content-Type": "application/xml"})
         assert oversized.status_code == 413 and oversized.json()["error"]
         bad_query = app.http.get("/api/v1/invoices", params={"limit": 1000})
-        assert bad_query.status_code == 400
+        assert bad_query.status_code == 422 and bad_query.json()["details"][0]["key"] == "limit"
         bad_sort = app.http.get("/api/v1/invoices", params={"sort": "colour"})
-        assert bad_sort.status_code == 400
+        assert bad_sort.status_code == 422 and bad_sort.json()["details"][0]["key"] == "sort"
         assert _count(app) == before

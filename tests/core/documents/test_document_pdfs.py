@@ -71,4 +71,4 @@ async def test_unknown_and_foreign_documents(orgs):
         hidden = await api.get(f"/api/v1/{kind}/{theirs['id']}/pdf", headers=a.headers)
         assert hidden.status_code == 404
         bad_language = await api.get(f"/api/v1/{kind}/{theirs['id']}/pdf", params={"language": "xx"}, headers=b.headers)
-        assert bad_language.status_code == 400
+        assert bad_language.status_code == 422
