@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import msgspec
 
 from core.api import json as j
-from core.errors import Unprocessable
+from core.errors import BadRequest
 from core.invoicing.responses import InvoiceLine
 from core.invoicing.schemas import LANGUAGES, LineIn, line_json
 from core.invoicing.series import format_number
@@ -110,12 +110,13 @@ def rule_of(data: RecurringIn | dict[str, Any]) -> Rule:
     return Rule(data["frequency"], data["frequency_day"], data.get("frequency_month"))
 
 
-def _fail(field: str, message: str) -> Unprocessable:
-    return Unprocessable(message, code="invalid_recurring_invoice", field=field)
+def _fail(field: str, message: str) -> BadRequest:
+    return BadRequest(message, code="invalid_recurring_invoice", field=field)
 
 
 def check(data: RecurringIn) -> None:
-    """Raise :class:`core.errors.Unprocessable` (422, ``field``) for the first broken template rule."""
+    """Raise :class:`core.errors.BadRequest` (400, ``field``) for the first broken template rule:
+    invalid input, like the bodies of the other documents (objects.md §1 status usage)."""
     problems = check_rule(rule_of(data))
     if problems:
         raise _fail(*problems[0])

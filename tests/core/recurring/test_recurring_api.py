@@ -64,7 +64,7 @@ async def test_unknown_template_is_404_everywhere(env):
     assert foreign_client.status_code == 404 and foreign_client.json() == {"error": "Client not found."}
 
 
-async def test_rule_violations_are_422_with_the_field(env):
+async def test_rule_violations_are_400_with_the_field(env):
     api, headers = env.api, env.owner.headers
     cases = [
         ({"frequency": "daily"}, "frequency"),
@@ -84,7 +84,7 @@ async def test_rule_violations_are_422_with_the_field(env):
     ]
     for overrides, field in cases:
         answer = await api.post(BASE, json=env.body(**overrides), headers=headers)
-        assert answer.status_code == 422, (overrides, answer.text)
+        assert answer.status_code == 400, (overrides, answer.text)
         assert answer.json()["field"] == field and answer.json()["error"], overrides
     # bodies that do not decode are 400, like every document body
     no_lines = env.body()
