@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -24,6 +25,7 @@ from core.invoicing.service import InvoiceService
 from core.mail.outbox import deliver_pending
 from core.mail.tables import OutgoingMail
 from core.plugins import PluginRegistry, load_plugins
+from core.proformas.service import ProformaService
 from core.recurring.service import RecurringService
 from core.settings import Settings
 from core.submissions.service import SubmissionService
@@ -48,6 +50,8 @@ class Services:
         self.submissions = SubmissionService(self.invoices, self.store, enqueue=self.enqueue, provider_settings=self.provider_settings)
         self.sync = SyncService(self.store, provider_settings=self.provider_settings)
         self.recurring = RecurringService(self.invoices)
+        self.proformas = ProformaService(self.invoices)
+        self.expiry_enqueued_on: dt.date | None = None
 
     def provider_settings(self, code: str) -> dict[str, Any]:
         """A provider's settings section: environment variables, overridden by the sandbox, plus
@@ -61,9 +65,8 @@ class Services:
             self.runtime.enqueue(name, *args)
 
     async def due(self) -> list[tuple[str, tuple[Any, ...]]]:
-        """Work due now: submission steps and requested syncs."""
-        import datetime as dt
-
+        """Work due now: submission steps, requested syncs, recurring generations, the daily
+        proforma expiry and (with SMTP) the mail outbox."""
         items: list[tuple[str, tuple[Any, ...]]] = [("submission.step", (i,)) for i in await self.submissions.due()]
         now = dt.datetime.now(dt.timezone.utc)
         syncs = await SyncState.select(SyncState.company, SyncState.provider).where(
@@ -71,9 +74,17 @@ class Services:
         ).run()
         items += [("sync.company", (s["company"], s["provider"])) for s in syncs]
         items += [("recurring.generate", due) for due in await self.recurring.due()]
+        if self.expiry_enqueued_on != dt.date.today():  # the scheduler's own note: once a day
+            self.expiry_enqueued_on = dt.date.today()
+            items.append(("proformas.expire", ()))
         if self.settings.smtp_url and await OutgoingMail.exists().where(OutgoingMail.status == "pending"):
             items.append(("mail.deliver", ()))
         return items
+
+    async def expire_proformas(self) -> None:
+        """Job ``proformas.expire`` (objects.md §5.2), enqueued by the sweep once a day and at start;
+        idempotent, so a run that failed is made good by the next day's."""
+        await self.proformas.expire_overdue(dt.date.today())
 
     async def deliver_mail(self) -> None:
         """Job ``mail.deliver``: send the outbox's pending messages over SMTP."""
@@ -85,7 +96,7 @@ class Services:
             make_broker(self.settings.broker_url),
             loop,
             {"submission.step": self.submissions.step, "sync.company": self.sync.run, "mail.deliver": self.deliver_mail,
-             "recurring.generate": self.recurring.run_job},
+             "recurring.generate": self.recurring.run_job, "proformas.expire": self.expire_proformas},
             self.due,
         )
         return self.runtime

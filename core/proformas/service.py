@@ -194,6 +194,23 @@ class ProformaService:
             await self._guarded(proforma_id, "convert", {"status": result, "converted_invoice": invoice["id"], "updated_at": _now()})
         return invoice
 
+    async def expire_overdue(self, today: dt.date) -> int:
+        """Job ``proformas.expire``: every live ``sent``/``accepted`` proforma whose ``validUntil``
+        (the offer's last valid day, objects.md §3.7) is before ``today`` (the appliance's local
+        date, as documents are dated) becomes ``expired`` with ``expiredAt`` stamped (objects.md
+        §5.2, the daily expiry job). Idempotent; returns how many expired now."""
+        allowed = list(states.TRANSITIONS["expire"][0])
+        now = _now()
+        async with write_transaction():
+            due = await P.select(P.id).where(
+                P.status.is_in(allowed) & P.valid_until.is_not_null() & (P.valid_until < today) & P.deleted_at.is_null()
+            ).output(as_list=True)
+            if due:
+                await P.update({P.status: "expired", P.expired_at: now, P.updated_at: now}).where(
+                    P.id.is_in(due) & P.status.is_in(allowed)
+                )
+        return len(due)
+
     async def _guarded(self, proforma_id: str, action: str, values: dict[str, Any]) -> None:
         """Update the row only while its status still allows ``action`` (a lost race is 422)."""
         allowed = states.TRANSITIONS[action][0]

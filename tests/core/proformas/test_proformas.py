@@ -145,3 +145,37 @@ def test_list_envelope_filters_and_bulk_delete(settings, registry):
         assert app.http.get(BASE).json()["total"] == 3
         assert app.http.post(f"{BASE}/bulk-delete", json={"ids": []}).status_code == 400
         assert app.http.post(f"{BASE}/bulk-delete", json={"ids": ["x"] * 101}).status_code == 400
+
+
+def test_the_expiry_job_expires_sent_and_accepted_proformas_past_their_validity(settings, registry):
+    import datetime as dt
+    import time
+
+    yesterday, today = (dt.date.today() - dt.timedelta(days=1)).isoformat(), dt.date.today().isoformat()
+    with running_appliance(settings, registry, embedded_workers=False) as app:
+        cases = {
+            "sent, past": _to(app, _new(app, validUntil=yesterday), "send"),
+            "accepted, past": _to(app, _new(app, validUntil=yesterday), "send", "accept"),
+            "sent, valid today": _to(app, _new(app, validUntil=today), "send"),
+            "draft, past": _new(app, validUntil=yesterday),
+            "sent, no validity": _to(app, _new(app), "send"),
+        }
+        headers = {"Authorization": app.http.headers["Authorization"], "X-Company": app.company_id}
+    # The next start runs the day's expiry job in its embedded workers.
+    with running_appliance(settings, registry, tenant=False) as app:
+        def status(proforma):
+            return app.http.get(f"{BASE}/{proforma['id']}", headers=headers).json()
+
+        deadline = time.monotonic() + 30
+        while status(cases["sent, past"])["status"] != "expired" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        after = {name: status(proforma) for name, proforma in cases.items()}
+    assert {name: row["status"] for name, row in after.items()} == {
+        "sent, past": "expired", "accepted, past": "expired", "sent, valid today": "sent", "draft, past": "draft", "sent, no validity": "sent",
+    }
+    assert after["sent, past"]["expiredAt"] and after["sent, valid today"]["expiredAt"] is None
+    # An expired proforma can be cancelled, not converted (objects.md §5.2).
+    with running_appliance(settings, registry, tenant=False, embedded_workers=False) as app:
+        expired = cases["accepted, past"]["id"]
+        _refused(app.http.post(f"{BASE}/{expired}/convert", headers=headers), "expired")
+        assert app.http.post(f"{BASE}/{expired}/cancel", headers=headers).status_code == 200
