@@ -30,7 +30,6 @@ from core.model import (
 )
 from plugins.anaf.cii_read_parties import (
     CII,
-    cii_identifier,
     read_cii_delivery,
     read_cii_party,
     read_cii_payee,
@@ -139,7 +138,7 @@ def _line(item: etree._Element) -> InvoiceLine:
         item_description=CII.text(product, "ram:Description"),
         seller_item_id=CII.text(product, "ram:SellerAssignedID"),
         buyer_item_id=CII.text(product, "ram:BuyerAssignedID"),
-        standard_item_id=cii_identifier(CII.find(product, "ram:GlobalID")),
+        standard_item_id=CII.identifier(product, "ram:GlobalID"),
         classifications=tuple(
             Identifier(
                 CII.text(e),

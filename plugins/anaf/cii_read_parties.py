@@ -39,17 +39,9 @@ def read_cii_address(element: etree._Element | None) -> Address | None:
     )
 
 
-def cii_identifier(element: etree._Element | None) -> Identifier | None:
-    """An identifier element (``ram:ID``, ``ram:GlobalID``, ...) with its optional ``schemeID``."""
-    value = CII.text(element)
-    if value is None:
-        return None
-    return Identifier(value, (element.get("schemeID") or "").strip() or None)
-
-
 def _ids(party: etree._Element | None) -> tuple[Identifier, ...]:
     """BT-29/BT-46/BT-60/BT-71: ``ram:ID`` (no scheme) then ``ram:GlobalID`` (with scheme)."""
-    found = [cii_identifier(e) for e in CII.findall(party, "ram:ID") + CII.findall(party, "ram:GlobalID")]
+    found = [CII.identifier(e) for e in CII.findall(party, "ram:ID") + CII.findall(party, "ram:GlobalID")]
     return tuple(i for i in found if i is not None)
 
 
@@ -89,11 +81,11 @@ def read_cii_party(party: etree._Element | None, *, seller: bool) -> Party:
         address=read_cii_address(CII.find(party, "ram:PostalTradeAddress")) or Address(country_code=""),
         trading_name=CII.text(legal, "ram:TradingBusinessName"),
         identifiers=_ids(party),
-        legal_registration_id=cii_identifier(CII.find(legal, "ram:ID")),
+        legal_registration_id=CII.identifier(legal, "ram:ID"),
         vat_identifier=vat,
         tax_registration_id=registration if seller else None,
         additional_legal_info=CII.text(party, "ram:Description") if seller else None,
-        electronic_address=cii_identifier(CII.find(party, "ram:URIUniversalCommunication/ram:URIID")),
+        electronic_address=CII.identifier(party, "ram:URIUniversalCommunication/ram:URIID"),
         contact=contact if (contact.name or contact.telephone or contact.email) else None,
     )
 
@@ -109,7 +101,7 @@ def read_cii_payee(party: etree._Element | None) -> Payee | None:
     return Payee(
         name=name,
         identifier=ids[0] if ids else None,
-        legal_registration_id=cii_identifier(CII.find(party, "ram:SpecifiedLegalOrganization/ram:ID")),
+        legal_registration_id=CII.identifier(party, "ram:SpecifiedLegalOrganization/ram:ID"),
     )
 
 

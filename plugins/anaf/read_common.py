@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from core.model import Identifier
 from core.money import parse_decimal
 
 __all__ = ["Reader", "split_note"]
@@ -50,6 +51,13 @@ class Reader:
             return None
         value = found.text.strip()
         return value or None
+
+    def identifier(self, element: etree._Element | None, path: str | None = None) -> Identifier | None:
+        """An identifier element's text with its optional ``schemeID`` (the same attribute in UBL
+        and CII), None when absent or blank."""
+        found = element if path is None else self.find(element, path)
+        value = self.text(found)
+        return None if value is None else Identifier(value, self.attr(found, ".", "schemeID"))
 
     def texts(self, element: etree._Element | None, path: str) -> list[str]:
         """Stripped non-blank texts of every element at ``path``."""

@@ -42,16 +42,6 @@ from plugins.anaf.ubl_read_parties import (
 __all__ = ["read_ubl"]
 
 
-def _identifier(element: etree._Element | None) -> Identifier | None:
-    value = UBL.text(element)
-    return None if value is None else Identifier(value, (element.get("schemeID") or "").strip() or None)
-
-
-def _attribute(element: etree._Element, name: str) -> str | None:
-    value = (element.get(name) or "").strip()
-    return value or None
-
-
 def _period(element: etree._Element | None) -> Period | None:
     start = UBL.date(element, "cbc:StartDate", "period start date")
     end = UBL.date(element, "cbc:EndDate", "period end date")
@@ -97,7 +87,7 @@ def _line(element: etree._Element, *, credit_note: bool) -> InvoiceLine:
         vat_category_code=UBL.required(category, "cbc:ID", f"BT-151 VAT category code {where}"),
         vat_rate=UBL.decimal(category, "cbc:Percent", f"BT-152 VAT rate {where}"),
         note="\n".join(UBL.texts(element, "cbc:Note")) or None,
-        object_identifier=_identifier(UBL.find(reference, "cbc:ID")),
+        object_identifier=UBL.identifier(reference, "cbc:ID"),
         order_line_reference=UBL.text(element, "cac:OrderLineReference/cbc:LineID"),
         buyer_accounting_reference=UBL.text(element, "cbc:AccountingCost"),
         period=_period(UBL.find(element, "cac:InvoicePeriod")),
@@ -111,9 +101,9 @@ def _line(element: etree._Element, *, credit_note: bool) -> InvoiceLine:
         item_description=UBL.text(item, "cbc:Description"),
         seller_item_id=UBL.text(item, "cac:SellersItemIdentification/cbc:ID"),
         buyer_item_id=UBL.text(item, "cac:BuyersItemIdentification/cbc:ID"),
-        standard_item_id=_identifier(UBL.find(item, "cac:StandardItemIdentification/cbc:ID")),
+        standard_item_id=UBL.identifier(item, "cac:StandardItemIdentification/cbc:ID"),
         classifications=tuple(
-            Identifier(value, _attribute(e, "listID"), _attribute(e, "listVersionID"))
+            Identifier(value, UBL.attr(e, ".", "listID"), UBL.attr(e, ".", "listVersionID"))
             for e in UBL.findall(item, "cac:CommodityClassification/cbc:ItemClassificationCode")
             if (value := UBL.text(e)) is not None
         ),
@@ -202,7 +192,7 @@ def _documents(root: etree._Element, *, credit_note: bool):
     for element in UBL.findall(root, "cac:AdditionalDocumentReference"):
         type_code = UBL.text(element, "cbc:DocumentTypeCode")
         if type_code == "130" and invoiced_object is None:
-            invoiced_object = _identifier(UBL.find(element, "cbc:ID"))
+            invoiced_object = UBL.identifier(element, "cbc:ID")
             continue
         if type_code == "50" and credit_note and project is None:
             project = UBL.text(element, "cbc:ID")

@@ -42,23 +42,15 @@ def read_address(element: etree._Element | None) -> Address | None:
     )
 
 
-def _identifier(element: etree._Element | None) -> Identifier | None:
-    value = UBL.text(element)
-    if value is None:
-        return None
-    scheme = element.get("schemeID")
-    return Identifier(value, scheme.strip() if scheme and scheme.strip() else None)
-
-
 def _identifiers(party: etree._Element) -> tuple[Identifier, ...]:
-    found = (_identifier(e) for e in UBL.findall(party, "cac:PartyIdentification/cbc:ID"))
+    found = (UBL.identifier(e) for e in UBL.findall(party, "cac:PartyIdentification/cbc:ID"))
     return tuple(i for i in found if i is not None and i.scheme_id != SEPA_SCHEME)
 
 
 def sepa_creditor_id(party: etree._Element | None) -> str | None:
     """BT-90 bank assigned creditor identifier: a party identifier with ``schemeID="SEPA"``."""
     for element in UBL.findall(party, "cac:PartyIdentification/cbc:ID"):
-        identifier = _identifier(element)
+        identifier = UBL.identifier(element)
         if identifier is not None and identifier.scheme_id == SEPA_SCHEME:
             return identifier.value
     return None
@@ -116,11 +108,11 @@ def read_party(wrapper: etree._Element | None, *, seller: bool) -> Party:
         address=read_address(UBL.find(party, "cac:PostalAddress")) or Address(country_code=""),
         trading_name=trading_name if registration_name else None,
         identifiers=_identifiers(party),
-        legal_registration_id=_identifier(UBL.find(legal, "cbc:CompanyID")),
+        legal_registration_id=UBL.identifier(legal, "cbc:CompanyID"),
         vat_identifier=vat,
         tax_registration_id=registration,
         additional_legal_info=UBL.text(legal, "cbc:CompanyLegalForm") if seller else None,
-        electronic_address=_identifier(UBL.find(party, "cbc:EndpointID")),
+        electronic_address=UBL.identifier(party, "cbc:EndpointID"),
         contact=_contact(party),
     )
 
@@ -136,7 +128,7 @@ def read_payee(element: etree._Element | None) -> Payee | None:
     return Payee(
         name=name,
         identifier=identifiers[0] if identifiers else None,
-        legal_registration_id=_identifier(UBL.find(element, "cac:PartyLegalEntity/cbc:CompanyID")),
+        legal_registration_id=UBL.identifier(element, "cac:PartyLegalEntity/cbc:CompanyID"),
     )
 
 
@@ -157,7 +149,7 @@ def read_delivery(element: etree._Element | None) -> Delivery | None:
         return None
     delivery = Delivery(
         party_name=UBL.text(element, "cac:DeliveryParty/cac:PartyName/cbc:Name"),
-        location_id=_identifier(UBL.find(element, "cac:DeliveryLocation/cbc:ID")),
+        location_id=UBL.identifier(element, "cac:DeliveryLocation/cbc:ID"),
         actual_delivery_date=UBL.date(element, "cbc:ActualDeliveryDate", "BT-72 actual delivery date"),
         address=read_address(UBL.find(element, "cac:DeliveryLocation/cac:Address")),
     )
