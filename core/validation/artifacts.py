@@ -162,7 +162,7 @@ class ArtifactSet:
     def __init__(self, directory: Path | None, manifest: Manifest) -> None:
         self.directory = directory
         self.manifest = manifest
-        self._verified_packages: set[str] = set()
+        self._bundled: dict[str, tuple[Path | None, str | None]] = {}
 
     @classmethod
     def from_directory(cls, directory: Path | str, manifest: Manifest | None = None) -> ArtifactSet:
@@ -210,8 +210,15 @@ class ArtifactSet:
 
         Returns ``(package directory, None)`` when they all match, or ``(None, reason)`` when the
         package is missing or its installed version is not the one the manifest records. Raises
-        :class:`ArtifactError` when a recorded file is missing or altered.
+        :class:`ArtifactError` when a recorded file is missing or altered. The answer is kept for
+        the life of the set: every validation locates each layer, and the package metadata look-up
+        costs more than the lookup of a remembered answer.
         """
+        if package not in self._bundled:
+            self._bundled[package] = self._verify_package(package)
+        return self._bundled[package]
+
+    def _verify_package(self, package: str) -> tuple[Path | None, str | None]:
         record = self.manifest.bundled[package]
         try:
             installed = importlib.metadata.version(record.distribution)
@@ -223,11 +230,9 @@ class ArtifactSet:
                 f"{record.version} only; set STORNO_ARTIFACTS_DIR"
             )
         root = _package_dir(package)
-        if package not in self._verified_packages:
-            where = f"the {record.distribution} {installed} package"
-            for name, digest in record.files.items():
-                _check(root / name, digest, f"{record.distribution}:{name}", where)
-            self._verified_packages.add(package)
+        where = f"the {record.distribution} {installed} package"
+        for name, digest in record.files.items():
+            _check(root / name, digest, f"{record.distribution}:{name}", where)
         return root, None
 
 
