@@ -95,11 +95,14 @@ class InvoicePdfController(Controller):
         return await _rendered(request, ctx.company_id, await invoice_view(request, ctx.company_id, invoice_id, language))
 
 
-async def _document_pdf(request: Request, company_id: str, kind: str, row: dict[str, Any], lines: list[dict[str, Any]], language: str | None) -> Response[bytes]:
+async def _document_pdf(request: Request, company_id: str, kind: str, service: Any, document_id: str, language: str | None) -> Response[bytes]:
+    """The PDF of one ``kind`` document (``proforma``, ``delivery_note``) that ``service`` (its
+    service: ``get``/``lines``) finds in ``company_id``; NotFound when it is not the company's."""
     from core.masterdata.tables import Client
 
+    row = await service.get(company_id, document_id)
     client = await Client.select().where(Client.id == row["client"]).first().run() if row.get("client") else None
-    view = pdf.view_of_document(kind, {**row, "language": language or row.get("language") or "ro"}, lines, await _company(company_id), client)
+    view = pdf.view_of_document(kind, {**row, "language": language or row.get("language") or "ro"}, await service.lines(document_id), await _company(company_id), client)
     return await _rendered(request, company_id, view)
 
 
@@ -120,9 +123,7 @@ class DeliveryNotePdfController(Controller):
         """The note's PDF (company template, ``Aviz de însoțire a mărfii`` in Romanian), as an attachment; 404 when not the company's."""
         from core.delivery_notes.service import DeliveryNoteService
 
-        service = DeliveryNoteService(request.app.state.invoices)
-        row = await service.get(ctx.company_id, note_id)
-        return await _document_pdf(request, ctx.company_id, "delivery_note", row, await service.lines(note_id), language)
+        return await _document_pdf(request, ctx.company_id, "delivery_note", DeliveryNoteService(request.app.state.invoices), note_id, language)
 
 
 class ProformaPdfController(Controller):
@@ -142,9 +143,7 @@ class ProformaPdfController(Controller):
         """The proforma's PDF in its language (or ``?language=``), as an attachment; 404 when not the company's."""
         from core.proformas.service import ProformaService
 
-        service = ProformaService(request.app.state.invoices)
-        row = await service.get(ctx.company_id, proforma_id)
-        return await _document_pdf(request, ctx.company_id, "proforma", row, await service.lines(proforma_id), language)
+        return await _document_pdf(request, ctx.company_id, "proforma", ProformaService(request.app.state.invoices), proforma_id, language)
 
 
 @dataclass
