@@ -115,6 +115,17 @@ def settings(tmp_path: Path, database_url: str, artifacts_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis (:func:`tests.support.redis_server.redis_server`); skips only when there is none."""
+    from tests.support.redis_server import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        if url is None:
+            pytest.skip("no Redis: set STORNO_TEST_REDIS_URL or install redis-server")
+        yield url
+
+
+@pytest.fixture(scope="session")
 def registry():
     """The shipped plugins, registered explicitly."""
     from core.plugins import load_plugins

@@ -1,10 +1,9 @@
-"""Limiter arithmetic with an injected clock, on the in-memory backend and (when
-STORNO_TEST_REDIS_URL is set) on Redis: sliding windows, token-bucket refill, Retry-After."""
+"""Limiter arithmetic with an injected clock, on the in-memory backend and on a real Redis (the
+``redis_url`` fixture): sliding windows, token-bucket refill, Retry-After."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 
 import pytest
@@ -14,8 +13,6 @@ from core.ratelimit.limiter import Limiter, build_limiter
 from core.ratelimit.memory import MemoryBackend
 from core.ratelimit.policies import LIMITS, SlidingWindow, TokenBucket, limiter_for_path
 
-REDIS_URL = os.environ.get("STORNO_TEST_REDIS_URL", "").strip()
-BACKENDS = ["memory"] + (["redis"] if REDIS_URL else [])
 
 
 class Clock:
@@ -28,14 +25,14 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=["memory", "redis"])
 async def backend(request):
     if request.param == "memory":
         yield MemoryBackend()
         return
     from core.ratelimit.redis import RedisBackend
 
-    redis_backend = RedisBackend(REDIS_URL, prefix=f"storno-test:{uuid.uuid4().hex}:")
+    redis_backend = RedisBackend(request.getfixturevalue("redis_url"), prefix=f"storno-test:{uuid.uuid4().hex}:")
     try:
         yield redis_backend
     finally:
@@ -124,13 +121,12 @@ async def test_concurrent_hits_never_exceed_the_limit(backend):
     assert sum(1 for w in waits if w == 0) == 5
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="STORNO_TEST_REDIS_URL is not set")
-async def test_two_redis_backends_share_the_limits():
+async def test_two_redis_backends_share_the_limits(redis_url):
     """Two replicas (two backends, one Redis, one namespace) see each other's hits."""
     from core.ratelimit.redis import RedisBackend
 
     prefix = f"storno-test:{uuid.uuid4().hex}:"
-    first, second = RedisBackend(REDIS_URL, prefix), RedisBackend(REDIS_URL, prefix)
+    first, second = RedisBackend(redis_url, prefix), RedisBackend(redis_url, prefix)
     try:
         a, b = Limiter(first), Limiter(second)
         for limiter in (a, b, a, b, a):
@@ -142,18 +138,17 @@ async def test_two_redis_backends_share_the_limits():
         await second.close()
 
 
-def test_settings_choose_the_limiter(settings):
+def test_settings_choose_the_limiter(settings, redis_url):
     import msgspec
 
     assert settings.rate_limits == "off"  # development: effectively unlimited (objects.md §9)
     assert build_limiter(settings).enabled is False
     production = msgspec.structs.replace(settings, rate_limits="production", redis_url="")
     assert isinstance(build_limiter(production).backend, MemoryBackend)
-    if REDIS_URL:
-        from core.ratelimit.redis import RedisBackend
+    from core.ratelimit.redis import RedisBackend
 
-        distributed = build_limiter(msgspec.structs.replace(production, redis_url=REDIS_URL))
-        assert isinstance(distributed.backend, RedisBackend)
+    distributed = build_limiter(msgspec.structs.replace(production, redis_url=redis_url))
+    assert isinstance(distributed.backend, RedisBackend)
 
 
 def test_settings_read_the_rate_limit_variables(tmp_path):

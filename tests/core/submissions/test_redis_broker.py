@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import time
-
-import pytest
 
 from tests.support.appliance import running_appliance
 
-REDIS_URL = os.environ.get("STORNO_TEST_REDIS_URL", "").strip()
 
-
-@pytest.mark.skipif(not REDIS_URL, reason="STORNO_TEST_REDIS_URL is not set")
-def test_submission_through_redis_broker(settings, registry):
+def test_submission_through_redis_broker(settings, registry, redis_url):
     import msgspec
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    settings = msgspec.structs.replace(settings, broker_url=REDIS_URL)
+    redis.Redis.from_url(redis_url).flushdb()
+    settings = msgspec.structs.replace(settings, broker_url=redis_url)
     with running_appliance(settings, registry) as app:
         draft = app.http.post("/api/v1/invoices", json=app.invoice_body()).json()["invoice"]
         issued = app.http.post(f"/api/v1/invoices/{draft['id']}/issue").json()["invoice"]
@@ -27,5 +21,5 @@ def test_submission_through_redis_broker(settings, registry):
         while time.monotonic() < deadline and app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] != "validated":
             time.sleep(0.3)
         assert app.http.get(f"/api/v1/invoices/{issued['id']}").json()["status"] == "validated"
-        keys = {k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("dramatiq:*")}
+        keys = {k.decode() for k in redis.Redis.from_url(redis_url).keys("dramatiq:*")}
         assert "dramatiq:__heartbeats__" in keys, keys  # the workers consumed through Redis
