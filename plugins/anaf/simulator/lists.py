@@ -15,15 +15,13 @@ from litestar import Request, Response, get
 
 from plugins.anaf.simulator import texts
 from plugins.anaf.simulator.processing import data_creare
-from plugins.anaf.simulator.rest import check_env
 from plugins.anaf.simulator.state import BUCHAREST, Message, SimulatorState, TokenRecord
-from plugins.anaf.simulator.wire import apply_fault, json_response, rest_gate, sim_state, spring_error
+from plugins.anaf.simulator.wire import RESPONSE_FAULTS, apply_fault, json_response, rest_gate, sim_state, spring_error
 
 __all__ = ["list_handlers", "PAGE_SIZE", "SERIAL"]
 
 PAGE_SIZE = 500
 SERIAL = "SIM0000001"  # serial of the (simulated) certificate behind the token
-_PRE_FAULTS = frozenset({"500", "waf", "429", "204"})
 
 
 def _error(text: str) -> Response:
@@ -69,7 +67,6 @@ def _common_checks(state: SimulatorState, record: TokenRecord, cif: str, filtru:
 @get("/{env:str}/FCTEL/rest/listaMesajeFactura")
 async def lista_mesaje(request: Request) -> Response:
     env = request.path_params["env"]
-    check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
     query = request.query_params
@@ -77,7 +74,7 @@ async def lista_mesaje(request: Request) -> Response:
     if not zile or not cif:
         return spring_error(400, texts.LIST_PARAMS_REQUIRED, state)
     fault = state.take_fault("lista", (cif,))
-    if fault is not None and fault.kind in _PRE_FAULTS:
+    if fault is not None and fault.kind in RESPONSE_FAULTS:
         return await apply_fault(request, fault)  # type: ignore[return-value]
     if not cif.isdigit():
         return _error(texts.cif_not_a_number(cif))
@@ -122,7 +119,6 @@ def _local(when: dt.datetime) -> str:
 @get("/{env:str}/FCTEL/rest/listaMesajePaginatieFactura")
 async def lista_mesaje_paginatie(request: Request) -> Response:
     env = request.path_params["env"]
-    check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
     query = request.query_params
@@ -131,7 +127,7 @@ async def lista_mesaje_paginatie(request: Request) -> Response:
     if not raw_start or not raw_end or not cif or not raw_page:
         return spring_error(400, texts.PAGED_PARAMS_REQUIRED, state)
     fault = state.take_fault("listaPaginatie", (cif,))
-    if fault is not None and fault.kind in _PRE_FAULTS:
+    if fault is not None and fault.kind in RESPONSE_FAULTS:
         return await apply_fault(request, fault)  # type: ignore[return-value]
     start, end = _ms(raw_start), _ms(raw_end)
     if start is None:

@@ -20,6 +20,7 @@ from plugins.anaf.simulator import processing, texts
 from plugins.anaf.simulator.documents import DocumentFacts, read_facts
 from plugins.anaf.simulator.state import BUCHAREST, SimulatorState
 from plugins.anaf.simulator.wire import (
+    RESPONSE_FAULTS,
     apply_fault,
     json_response,
     rest_gate,
@@ -29,20 +30,11 @@ from plugins.anaf.simulator.wire import (
 )
 from plugins.anaf.simulator.zipsig import broken_zip, build_zip
 
-__all__ = ["rest_handlers", "check_env"]
+__all__ = ["rest_handlers"]
 
 _MAX_UPLOAD = 10 * 1024 * 1024
-_PRE_FAULTS = frozenset({"500", "waf", "429", "204"})
 _LINE_COLUMN = re.compile(r"line (\d+), column (\d+)")
 _STANDARDS = ("UBL", "CN", "CII", "RASP")
-
-
-def check_env(request: Request, env: str) -> None:
-    """Only ``/test/`` and ``/prod/`` exist; anything else is ANAF's 403 *Access Denied*."""
-    from plugins.anaf.simulator.wire import SimHTTPException
-
-    if env not in ("test", "prod"):
-        raise SimHTTPException(spring_error(403, "Access Denied", sim_state(request)))
 
 
 def _upload_header(state: SimulatorState, **attributes: str) -> etree._Element:
@@ -77,7 +69,6 @@ def _read(body: bytes) -> tuple[DocumentFacts | None, str | None]:
 
 async def _upload(request: Request) -> Response:
     env = request.path_params["env"]
-    check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
     query = request.query_params
@@ -89,7 +80,7 @@ async def _upload(request: Request) -> Response:
         return spring_error(400, texts.UPLOAD_BODY_REQUIRED, state)
     facts, sax_text = _read(body) if len(body) <= _MAX_UPLOAD else (None, None)
     fault = state.take_fault("upload", (facts.number if facts else None,))
-    if fault is not None and fault.kind in _PRE_FAULTS:
+    if fault is not None and fault.kind in RESPONSE_FAULTS:
         return await apply_fault(request, fault)  # type: ignore[return-value]
     if standard not in _STANDARDS:
         return _refusal(state, texts.STANDARD_VALUES)
@@ -138,14 +129,13 @@ def _stare_error(text: str) -> Response:
 @get("/{env:str}/FCTEL/rest/stareMesaj")
 async def stare_mesaj(request: Request) -> Response:
     env = request.path_params["env"]
-    check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
     value = request.query_params.get("id_incarcare")
     if not value:
         return spring_error(400, texts.STARE_PARAM_REQUIRED, state)
     fault = state.take_fault("stareMesaj", (value,))
-    if fault is not None and fault.kind in _PRE_FAULTS:
+    if fault is not None and fault.kind in RESPONSE_FAULTS:
         return await apply_fault(request, fault)  # type: ignore[return-value]
     if not value.isdigit():
         return _stare_error(texts.stare_not_integer(value))
@@ -174,14 +164,13 @@ def _download_error(text: str) -> Response:
 @get("/{env:str}/FCTEL/rest/descarcare")
 async def descarcare(request: Request) -> Response:
     env = request.path_params["env"]
-    check_env(request, env)
     record = rest_gate(request)
     state = sim_state(request)
     value = request.query_params.get("id")
     if not value:
         return spring_error(400, texts.DOWNLOAD_PARAM_REQUIRED, state)
     fault = state.take_fault("descarcare", (value,))
-    if fault is not None and fault.kind in _PRE_FAULTS:
+    if fault is not None and fault.kind in RESPONSE_FAULTS:
         return await apply_fault(request, fault)  # type: ignore[return-value]
     if not value.isdigit():
         return _download_error(texts.download_not_integer(value))

@@ -15,7 +15,6 @@ from litestar import Request, Response, post
 from core.errors import UnsafeXmlError
 from core.xmlsafe import parse_untrusted
 from plugins.anaf.simulator import texts
-from plugins.anaf.simulator.rest import check_env
 from plugins.anaf.simulator.wire import json_response, rest_gate, sim_state
 from plugins.anaf.simulator.zipsig import verify_signature
 
@@ -57,8 +56,7 @@ def _nok(messages: list[str]) -> Response:
 
 @post("/{env:str}/FCTEL/rest/validare/{std:str}", status_code=200)
 async def validare(request: Request) -> Response:
-    env, std = request.path_params["env"], request.path_params["std"]
-    check_env(request, env)
+    std = request.path_params["std"]
     rest_gate(request)
     messages = await _judge(request, std, validate=True)
     if messages:
@@ -66,8 +64,7 @@ async def validare(request: Request) -> Response:
     return json_response({"stare": "ok", "trace_id": str(uuid.uuid4())})
 
 
-async def _transform(request: Request, env: str, std: str, *, validate: bool) -> Response:
-    check_env(request, env)
+async def _transform(request: Request, std: str, *, validate: bool) -> Response:
     rest_gate(request)
     messages = await _judge(request, std, validate=validate)
     if messages:
@@ -77,14 +74,14 @@ async def _transform(request: Request, env: str, std: str, *, validate: bool) ->
 
 @post("/{env:str}/FCTEL/rest/transformare/{std:str}", status_code=200)
 async def transformare(request: Request) -> Response:
-    env, std = request.path_params["env"], request.path_params["std"]
-    return await _transform(request, env, std, validate=True)
+    std = request.path_params["std"]
+    return await _transform(request, std, validate=True)
 
 
 @post("/{env:str}/FCTEL/rest/transformare/{std:str}/DA", status_code=200)
 async def transformare_fara_validare(request: Request) -> Response:
-    env, std = request.path_params["env"], request.path_params["std"]
-    return await _transform(request, env, std, validate=False)
+    std = request.path_params["std"]
+    return await _transform(request, std, validate=False)
 
 
 @post("/api/validate/signature", status_code=200)

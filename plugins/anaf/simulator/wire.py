@@ -27,6 +27,7 @@ __all__ = [
     "spring_error",
     "waf_response",
     "rest_gate",
+    "RESPONSE_FAULTS",
     "apply_fault",
 ]
 
@@ -77,11 +78,15 @@ def _unauthorized(message: str, state: SimulatorState) -> SimHTTPException:
 
 
 def rest_gate(request: Request) -> TokenRecord:
-    """Global per-minute limit, then the bearer check, then lazy processing of due uploads.
+    """The door of every ``/{env}/FCTEL/rest/`` call: the environment (only ``test`` and ``prod``
+    exist), the global per-minute limit, the bearer check, then lazy processing of due uploads.
 
-    Raises :class:`SimHTTPException` with 429 (``Retry-After``) or an empty 204, or 401 JSON.
+    Raises :class:`SimHTTPException` with ANAF's 403 *Access Denied* for another environment,
+    429 (``Retry-After``) or an empty 204, or 401 JSON.
     """
     state = sim_state(request)
+    if request.path_params.get("env") not in ("test", "prod"):
+        raise SimHTTPException(spring_error(403, "Access Denied", state))
     wait = state.rate_take()
     if wait is not None:
         if state.config.rate_limit_mode == "204":
@@ -101,6 +106,11 @@ def rest_gate(request: Request) -> TokenRecord:
             raise _unauthorized("Access token expired", state)
     processing.advance(state)
     return record
+
+
+#: Fault kinds :func:`apply_fault` answers with a response of its own; handlers send it before
+#: doing their work (the other kinds, delay and drop, come after it).
+RESPONSE_FAULTS = frozenset({"500", "waf", "429", "204"})
 
 
 async def apply_fault(request: Request, fault: Fault | None) -> Response | None:
