@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.appliance import running_appliance
+from tests.support.transitions import advance, assert_refused
 
 BASE = "/api/v1/delivery-notes"
 LINES = [
@@ -21,17 +22,7 @@ def _new(app, **overrides):
 
 
 def _to(app, note, *actions):
-    for action in actions:
-        response = app.http.post(f"{BASE}/{note['id']}/{action}")
-        assert response.status_code in (200, 201), response.text
-    return app.http.get(f"{BASE}/{note['id']}").json()
-
-
-def _refused(response, current):
-    assert response.status_code == 422, response.text
-    body = response.json()
-    assert body["code"] == "invalid_transition"
-    assert f"'{current}'" in body["error"] and "allowed from" in body["error"]
+    return advance(app.http, BASE, note, *actions)
 
 
 def test_create_and_issue_without_a_series_keeps_the_temporary_number(settings, registry):
@@ -73,16 +64,16 @@ def test_lifecycle_transitions_allowed_and_forbidden(settings, registry):
         }
         for action, cases in forbidden.items():
             for note, current in cases:
-                _refused(app.http.post(f"{BASE}/{note['id']}/{action}"), current)
+                assert_refused(app.http.post(f"{BASE}/{note['id']}/{action}"), current)
         # edit draft/issued; delete draft/cancelled
         for note in (draft, issued):
             edited = app.http.put(f"{BASE}/{note['id']}", json={"clientId": app.client_id, "notes": "edited", "lines": LINES[:1]})
             assert edited.status_code == 200, edited.text
             assert edited.json()["notes"] == "edited" and edited.json()["number"] == note["number"] and len(edited.json()["lines"]) == 1
         for note, current in ((converted, "converted"), (cancelled_draft, "cancelled")):
-            _refused(app.http.put(f"{BASE}/{note['id']}", json={"lines": LINES}), current)
+            assert_refused(app.http.put(f"{BASE}/{note['id']}", json={"lines": LINES}), current)
         for note, current in ((issued, "issued"), (converted, "converted")):
-            _refused(app.http.delete(f"{BASE}/{note['id']}"), current)
+            assert_refused(app.http.delete(f"{BASE}/{note['id']}"), current)
         assert app.http.delete(f"{BASE}/{draft['id']}").status_code == 204
         assert app.http.delete(f"{BASE}/{cancelled_draft['id']}").status_code == 204
         assert app.http.get(f"{BASE}/{draft['id']}").status_code == 404
@@ -118,7 +109,7 @@ def test_bulk_convert_merges_notes_of_one_client_and_currency(settings, registry
         mixed = app.http.post(f"{BASE}/bulk-convert", json={"ids": [ron["id"], eur["id"]]})
         assert mixed.status_code == 422 and mixed.json()["code"] == "mixed_delivery_notes"
         draft = _new(app)
-        _refused(app.http.post(f"{BASE}/bulk-convert", json={"ids": [ron["id"], draft["id"]]}), "draft")
+        assert_refused(app.http.post(f"{BASE}/bulk-convert", json={"ids": [ron["id"], draft["id"]]}), "draft")
         assert app.http.get(f"{BASE}/{ron['id']}").json()["status"] == "issued"
         assert app.http.post(f"{BASE}/bulk-convert", json={"ids": []}).status_code == 400
 

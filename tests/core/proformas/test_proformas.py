@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.appliance import running_appliance
+from tests.support.transitions import advance, assert_refused
 
 BASE = "/api/v1/proforma-invoices"
 
@@ -28,17 +29,7 @@ def _new(app, **overrides):
 
 
 def _to(app, proforma, *actions):
-    for action in actions:
-        response = app.http.post(f"{BASE}/{proforma['id']}/{action}")
-        assert response.status_code == 200, response.text
-    return app.http.get(f"{BASE}/{proforma['id']}").json()
-
-
-def _refused(response, current):
-    assert response.status_code == 422, response.text
-    body = response.json()
-    assert body["code"] == "invalid_transition"
-    assert f"'{current}'" in body["error"] and "allowed from" in body["error"]
+    return advance(app.http, BASE, proforma, *actions)
 
 
 def test_create_detail_and_temporary_number(settings, registry):
@@ -95,14 +86,14 @@ def test_lifecycle_transitions_allowed_and_forbidden(settings, registry):
         }
         for action, cases in forbidden.items():
             for proforma, current in cases:
-                _refused(app.http.post(f"{BASE}/{proforma['id']}/{action}"), current)
+                assert_refused(app.http.post(f"{BASE}/{proforma['id']}/{action}"), current)
         # edit only draft; delete draft/cancelled
         edited = app.http.put(f"{BASE}/{draft['id']}", json=_body(app, notes="updated", lines=[{"description": "X", "quantity": "1", "unitPrice": "10"}]))
         assert edited.status_code == 200, edited.text
         assert edited.json()["notes"] == "updated" and edited.json()["total"] == 12.1 and len(edited.json()["lines"]) == 1
-        _refused(app.http.put(f"{BASE}/{sent['id']}", json=_body(app)), "sent")
-        _refused(app.http.delete(f"{BASE}/{sent['id']}"), "sent")
-        _refused(app.http.delete(f"{BASE}/{converted['id']}"), "converted")
+        assert_refused(app.http.put(f"{BASE}/{sent['id']}", json=_body(app)), "sent")
+        assert_refused(app.http.delete(f"{BASE}/{sent['id']}"), "sent")
+        assert_refused(app.http.delete(f"{BASE}/{converted['id']}"), "converted")
         assert app.http.delete(f"{BASE}/{draft['id']}").status_code == 204
         assert app.http.delete(f"{BASE}/{cancelled['id']}").status_code == 204
         assert app.http.get(f"{BASE}/{draft['id']}").status_code == 404
@@ -177,5 +168,5 @@ def test_the_expiry_job_expires_sent_and_accepted_proformas_past_their_validity(
     # An expired proforma can be cancelled, not converted (objects.md §5.2).
     with running_appliance(settings, registry, tenant=False, embedded_workers=False) as app:
         expired = cases["accepted, past"]["id"]
-        _refused(app.http.post(f"{BASE}/{expired}/convert", headers=headers), "expired")
+        assert_refused(app.http.post(f"{BASE}/{expired}/convert", headers=headers), "expired")
         assert app.http.post(f"{BASE}/{expired}/cancel", headers=headers).status_code == 200
