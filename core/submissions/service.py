@@ -168,7 +168,7 @@ class SubmissionService:
         await Submission.update(update).where(Submission.id == row["id"]).run()
         row.update(values, status=status)
 
-    async def _view(self, row: dict[str, Any]) -> tuple[SubmissionView, bytes]:
+    async def _view(self, row: dict[str, Any]) -> SubmissionView:
         invoice = await Invoice.select().output(load_json=True).where(Invoice.id == row["invoice"]).first().run()
         company = await Company.select().where(Company.id == row["company"]).first().run()
         context = ProviderContext(
@@ -177,13 +177,11 @@ class SubmissionService:
             credentials=DbCredentialStore(company["id"], row["provider"]),
         )
         document = msgspec.convert(invoice["document"], CanonicalInvoice) if invoice.get("document") else None
-        view = SubmissionView(
+        return SubmissionView(
             id=row["id"], provider=row["provider"], dialect=row["dialect"], document_type=invoice["document_type"],
             invoice_number=invoice["number"], issue_date=invoice["issue_date"], external_id=row.get("external_id"),
             attempts=row["attempts"], context=context, document=document, polls=row["polls"], last_attempt_at=row["updated_at"],
         )
-        _, xml = await self.store.read(row["invoice"], "xml")
-        return view, xml
 
     async def step(self, submission_id: str) -> str | None:
         """Run the next step of one submission; returns its new status (None when not claimed)."""
@@ -208,7 +206,8 @@ class SubmissionService:
         return row["status"]
 
     async def _send(self, row: dict[str, Any]) -> None:
-        view, xml = await self._view(row)
+        view = await self._view(row)
+        _, xml = await self.store.read(row["invoice"], "xml")  # only the upload sends the file
         await self._update(row, "in_flight", attempts=row["attempts"] + 1, lease_until=_now() + LEASE)
         try:
             receipt = await providers.submit(view, xml)
@@ -225,7 +224,7 @@ class SubmissionService:
         await Invoice.update({Invoice.anaf_upload_id: receipt.external_id}).where(Invoice.id == row["invoice"]).run()
 
     async def _reconcile(self, row: dict[str, Any]) -> None:
-        view, _ = await self._view(row)
+        view = await self._view(row)
         receipt = await providers.reconcile(view)
         if receipt is None:
             await self._update(row, "pending", due_at=_now(), last_error="not found at the provider; will resend")
@@ -234,7 +233,7 @@ class SubmissionService:
             await Invoice.update({Invoice.anaf_upload_id: receipt.external_id}).where(Invoice.id == row["invoice"]).run()
 
     async def _poll(self, row: dict[str, Any]) -> None:
-        view, _ = await self._view(row)
+        view = await self._view(row)
         report = await providers.poll(view)
         polls = row["polls"] + 1
         if report.state == "pending":
