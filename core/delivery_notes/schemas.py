@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 
 from core.api import json as j
-from core.invoicing.schemas import LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
+from core.invoicing.schemas import LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json
+from core.proformas.schemas import head_json
 
 __all__ = ["DeliveryNoteIn", "FromProforma", "delivery_note_json"]
 
@@ -62,14 +63,7 @@ class FromProforma(msgspec.Struct, rename="camel", kw_only=True):
 def delivery_note_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, detail: bool = True) -> dict[str, Any]:
     """A delivery-note row (joined with ``series.*`` and ``converted_invoice.*``) as the API's Delivery note."""
     body: dict[str, Any] = {
-        "id": row["id"],
-        "number": row["number"],
-        "status": row["status"],
-        "clientId": row.get("client"),
-        "clientName": row.get("client_name"),
-        "documentSeries": series_ref_json(row),
-        "currency": row["currency"],
-        "exchangeRate": j.scaled(row.get("exchange_rate")),
+        **head_json(row),
         "issueDate": j.date(row["issue_date"]),
         "dueDate": j.date(row.get("due_date")),
         "subtotal": j.amount(row["subtotal"]),

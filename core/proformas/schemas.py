@@ -11,7 +11,7 @@ import msgspec
 from core.api import json as j
 from core.invoicing.schemas import LANGUAGES, LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
 
-__all__ = ["ProformaIn", "BulkIds", "proforma_json"]
+__all__ = ["ProformaIn", "BulkIds", "head_json", "proforma_json"]
 
 
 class ProformaIn(msgspec.Struct, rename="camel", kw_only=True):
@@ -58,9 +58,10 @@ class BulkIds(msgspec.Struct, kw_only=True):
             raise msgspec.ValidationError("ids: between 1 and 100 ids are required")
 
 
-def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, detail: bool = True) -> dict[str, Any]:
-    """A proforma row (joined with ``series.*`` and ``converted_invoice.*``) as the API's Proforma invoice."""
-    body: dict[str, Any] = {
+def head_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The leading keys of a proforma, delivery-note or receipt body (:class:`core.proformas.responses.DocumentHead`)
+    from a document row joined with ``series.*``: identity, status, client, series, currency, exchange rate."""
+    return {
         "id": row["id"],
         "number": row["number"],
         "status": row["status"],
@@ -69,6 +70,13 @@ def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None
         "documentSeries": series_ref_json(row),
         "currency": row["currency"],
         "exchangeRate": j.scaled(row.get("exchange_rate")),
+    }
+
+
+def proforma_json(row: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, detail: bool = True) -> dict[str, Any]:
+    """A proforma row (joined with ``series.*`` and ``converted_invoice.*``) as the API's Proforma invoice."""
+    body: dict[str, Any] = {
+        **head_json(row),
         "language": row.get("language"),
         "issueDate": j.date(row["issue_date"]),
         "dueDate": j.date(row.get("due_date")),

@@ -15,7 +15,8 @@ import msgspec
 
 from core.api import json as j
 from core.invoicing.responses import InvoiceLine
-from core.invoicing.schemas import LANGUAGES, LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json, series_ref_json
+from core.invoicing.schemas import LANGUAGES, LineIn, check_exchange_rate, converted_invoice_json, currency_code, line_json
+from core.proformas.schemas import head_json
 
 __all__ = [
     "LineSelection", "ReceiptIn", "RefundIn",
@@ -263,14 +264,7 @@ def receipt_json(
     """A receipt row (joined with ``series.*`` and ``converted_invoice.*``), its line rows, the
     refunded receipt row (or None) and its live refunds as a :class:`ReceiptOut` body."""
     return {
-        "id": row["id"],
-        "number": row["number"],
-        "status": row["status"],
-        "clientId": row.get("client"),
-        "clientName": row.get("client_name"),
-        "documentSeries": series_ref_json(row),
-        "currency": row["currency"],
-        "exchangeRate": j.scaled(row.get("exchange_rate")),
+        **head_json(row),
         "language": row.get("language") or "ro",
         "issueDate": j.date(row["issue_date"]),
         "subtotal": j.amount(row["subtotal"]),
