@@ -81,6 +81,16 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
     return form.get("client_id", ""), form.get("client_secret", "")
 
 
+def _authenticated_client(request: Request, state: SimulatorState, form: dict[str, str]) -> str | None:
+    """The client id of a token or revoke call when its credentials (HTTP Basic or body, RFC 6749
+    §2.3.1) name a registered client with the right secret; None otherwise (401 ``invalid_client``)."""
+    client_id, client_secret = _client_credentials(request, form)
+    client = state.clients.get(client_id)
+    if client is None or not secrets.compare_digest(client.client_secret, client_secret):
+        return None
+    return client_id
+
+
 @get("/anaf-oauth2/v1/authorize")
 async def authorize(request: Request) -> Response:
     state = sim_state(request)
@@ -111,9 +121,8 @@ async def authorize(request: Request) -> Response:
 async def token(request: Request) -> Response:
     state = sim_state(request)
     form = {key: str(value) for key, value in (await request.form()).items()}
-    client_id, client_secret = _client_credentials(request, form)
-    client = state.clients.get(client_id)
-    if client is None or not secrets.compare_digest(client.client_secret, client_secret):
+    client_id = _authenticated_client(request, state, form)
+    if client_id is None:
         return json_response({"error": "invalid_client"}, 401)
     jwt_form = form.get("token_content_type") == "jwt"
     grant = form.get("grant_type")
@@ -150,9 +159,8 @@ async def token(request: Request) -> Response:
 async def revoke(request: Request) -> Response:
     state = sim_state(request)
     form = {key: str(value) for key, value in (await request.form()).items()}
-    client_id, client_secret = _client_credentials(request, form)
-    client = state.clients.get(client_id)
-    if client is None or not secrets.compare_digest(client.client_secret, client_secret):
+    client_id = _authenticated_client(request, state, form)
+    if client_id is None:
         return json_response({"error": "invalid_client"}, 401)
     with state.lock:
         record = state.tokens.get(form.get("token", ""))
