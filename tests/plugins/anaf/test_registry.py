@@ -12,14 +12,7 @@ import pytest
 from core.errors import TransientProviderError
 from plugins.anaf.registry import REGISTRY_PATH, RegistryClient, normalise_cui, registry_day
 from plugins.anaf.settings import AnafSettings
-from plugins.anaf.simulator import SimulatorServer
 from plugins.anaf.simulator.registry import anaf_record
-
-
-@pytest.fixture(scope="module")
-def sim():
-    with SimulatorServer() as server:
-        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,6 @@ from plugins.anaf.simulator import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_REDIRECT_URI,
-    SimulatorServer,
     SimulatorState,
 )
 from plugins.anaf.simulator.processing import inject_message
@@ -32,12 +31,6 @@ NS_UPLOAD = "mfp:anaf:dgti:spv:respUploadFisier:v1"
 NS_STARE = "mfp:anaf:dgti:efactura:stareMesajFactura:v1"
 NS_ERORI = "mfp:anaf:dgti:efactura:mesajEroriFactuta:v1"
 REST = "/test/FCTEL/rest"
-
-
-@pytest.fixture(scope="module")
-def sim():
-    with SimulatorServer() as server:
-        yield server
 
 
 @pytest.fixture(autouse=True)

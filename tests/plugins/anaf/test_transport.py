@@ -24,7 +24,6 @@ from core.errors import (
 )
 from core.views import Credentials
 from plugins.anaf.quota import next_local_midnight
-from plugins.anaf.simulator import SimulatorServer
 from plugins.anaf.transport import AnafTransport
 from tests.plugins.anaf.anaf_sim import (
     BUYER,
@@ -40,12 +39,6 @@ from tests.plugins.anaf.anaf_sim import (
 )
 
 UTC = dt.timezone.utc
-
-
-@pytest.fixture(scope="module")
-def sim():
-    with SimulatorServer() as server:
-        yield server
 
 
 @pytest.fixture(autouse=True)
