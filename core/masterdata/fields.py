@@ -6,10 +6,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["EMAIL", "length_errors", "trimmed"]
+__all__ = ["EMAIL", "length_errors", "trimmed", "vat_prefix"]
 
 #: A plausible e-mail address: one ``@``, no spaces, a dot in the domain.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def vat_prefix(country: str) -> str:
+    """The prefix of ``country``'s (ISO 3166-1 alpha-2) VAT numbers: the code itself, except ``EL``
+    for Greece (``GR``), as the EU VAT numbering and VIES write it."""
+    return "EL" if country == "GR" else country
 
 
 def trimmed(values: Mapping[str, Any]) -> dict[str, Any]:

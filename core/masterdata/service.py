@@ -23,7 +23,7 @@ from core.errors import FieldErrors
 from core.geo import county_code
 from core.invoicing.tables import Invoice
 from core.masterdata import registry
-from core.masterdata.fields import EMAIL, length_errors, trimmed
+from core.masterdata.fields import EMAIL, length_errors, trimmed, vat_prefix
 from core.masterdata.rows import live_row
 from core.masterdata.schemas import ClientIn, ClientPatch, client_json, supplier_json
 from core.masterdata.tables import Client, Supplier
@@ -67,7 +67,7 @@ def normalise_tax_id(value: str | int | None, country: str) -> str | None:
     text = re.sub(r"[\s.]", "", str(value)).upper()
     if text in ("", "-"):
         return None
-    prefix = "EL" if country == "GR" else country
+    prefix = vat_prefix(country)
     return text[len(prefix) :] if text.startswith(prefix) and len(text) > len(prefix) else text
 
 
@@ -117,7 +117,7 @@ def _normalise_client(values: dict[str, Any]) -> dict[str, Any]:
     if v.get("vat_code"):
         v["vat_code"] = re.sub(r"\s", "", v["vat_code"]).upper()
     elif v["is_vat_payer"] and v["cui"]:
-        v["vat_code"] = ("EL" if country == "GR" else country) + v["cui"]
+        v["vat_code"] = vat_prefix(country) + v["cui"]
     if errors:
         raise FieldErrors(errors, status=422)
     return v

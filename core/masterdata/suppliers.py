@@ -27,7 +27,7 @@ from core.auth.context import CompanyContext
 from core.auth.permissions import require
 from core.db.engine import write_transaction
 from core.errors import FieldErrors
-from core.masterdata.fields import EMAIL, length_errors, trimmed
+from core.masterdata.fields import EMAIL, length_errors, trimmed, vat_prefix
 from core.masterdata.bulk import BulkIds, BulkResult, each
 from core.masterdata.rows import live_row
 from core.masterdata.tables import Supplier
@@ -190,7 +190,7 @@ async def create_supplier(ctx: CompanyContext, data: SupplierIn) -> tuple[Suppli
     if clean.get("is_vat_payer") is None:
         clean["is_vat_payer"] = bool(clean.get("vat_code"))
     if not clean.get("vat_code") and clean["is_vat_payer"] and clean.get("cif") and clean["cif"].isdigit():
-        clean["vat_code"] = ("EL" if clean["country"] == "GR" else clean["country"]) + clean["cif"]
+        clean["vat_code"] = vat_prefix(clean["country"]) + clean["cif"]
     async with write_transaction():
         existing = await _by_cif(ctx, clean.get("cif"))
         if existing is not None:
