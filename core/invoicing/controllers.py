@@ -16,7 +16,7 @@ from core.documents import attachments
 from core.invoicing.schemas import CancelIn, InvoiceIn, event_json, invoice_json, refund_json
 from core.invoicing import responses as r
 from core.invoicing import bulk
-from core.invoicing.payments import PaymentIn, delete_payment, list_payments, payment_json, record_payment
+from core.invoicing.payments import PaymentIn, delete_payment, list_payments, payment_json, payments_of, record_payment
 from core.invoicing.storno import storno
 from core.invoicing.service import InvoiceService
 
@@ -152,7 +152,7 @@ class InvoiceController(Controller):
         service = _service(request)
         row = await service.get(ctx.company_id, invoice_id)
         body = invoice_json(row, await service.lines(invoice_id))
-        body["payments"] = [payment_json(p) for p in await list_payments(service, ctx.company_id, invoice_id)]
+        body["payments"] = [payment_json(p) for p in await payments_of(invoice_id)]
         refunds = await service.refunds(invoice_id)
         if refunds:
             body["refundInvoices"] = [refund_json(child) for child in refunds]

@@ -21,7 +21,7 @@ from core.invoicing.service import InvoiceService
 from core.invoicing.tables import Invoice, Payment
 from core.money import from_minor, to_minor
 
-__all__ = ["PaymentIn", "payment_json", "list_payments", "record_payment", "delete_payment", "settle"]
+__all__ = ["PaymentIn", "payment_json", "list_payments", "payments_of", "record_payment", "delete_payment", "settle"]
 
 DEFAULT_METHOD = "bank_transfer"
 
@@ -57,6 +57,11 @@ def payment_json(row: dict[str, Any]) -> dict[str, Any]:
 async def list_payments(service: InvoiceService, company_id: str, invoice_id: str) -> list[dict[str, Any]]:
     """The invoice's payments, oldest first (NotFound for another company's invoice)."""
     await service.get(company_id, invoice_id)
+    return await payments_of(invoice_id)
+
+
+async def payments_of(invoice_id: str) -> list[dict[str, Any]]:
+    """The payments of an invoice the caller already loaded for its company, oldest first."""
     return await Payment.select().where(Payment.invoice == invoice_id).order_by(Payment.created_at).run()
 
 
