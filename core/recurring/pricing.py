@@ -26,6 +26,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import msgspec
+
 from core.invoicing.schemas import LineIn
 from core.invoicing.totals import DraftLine, compute_totals
 from core.money import from_minor, to_minor
@@ -70,11 +72,7 @@ def apply_vat_rules(lines: list[LineIn], company: dict[str, Any], client: dict[s
 
 
 def _with_vat(line: LineIn, category: str) -> LineIn:
-    return LineIn(
-        description=line.description, quantity=line.quantity, unit_price=line.unit_price, unit_of_measure=line.unit_of_measure,
-        vat_rate=Decimal("0.00"), vat_category_code=category, discount=line.discount, product_id=line.product_id,
-        product_code=line.product_code, line_note=line.line_note,
-    )
+    return msgspec.structs.replace(line, vat_rate=Decimal("0.00"), vat_category_code=category)
 
 
 def generation_lines(
