@@ -32,6 +32,8 @@ os.environ.setdefault("STORNO_ENV", "development")
 
 import httpx  # noqa: E402
 
+from tests.support.sql import execute  # noqa: E402
+
 COLUMNS = (
     "id", "company", "direction", "document_type", "status", "number", "client", "sender_cif", "sender_name",
     "receiver_cif", "receiver_name", "currency", "invoice_type_code", "issue_date", "due_date", "language",
@@ -102,19 +104,6 @@ def seed_sqlite(path: str, data: list[tuple[Any, ...]]) -> None:
         conn.close()
 
 
-def admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
-
-
 def tenant(http: httpx.Client) -> tuple[str, str]:
     """Register, log in, create the company and one client; returns (company id, client id)."""
     http.post("/api/auth/register", json={"email": "bench@bench.ro", "password": "bench-password-1"})
@@ -152,7 +141,7 @@ def run(url: str, count: int, requests: int, data_dir: Path, custom_plans: bool 
     if custom_plans and not url.startswith("sqlite"):
         # asyncpg prepares each statement; after five runs PostgreSQL may switch to a generic plan,
         # which cannot see that a search pattern is selective (it walks the issue-date index).
-        admin(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = force_custom_plan', current_database()); END $$")
+        execute(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = force_custom_plan', current_database()); END $$")
     settings = load_settings({**os.environ, "STORNO_ENV": "development", "STORNO_DATA_DIR": str(data_dir), "STORNO_DATABASE_URL": url})
     app = create_app(settings, registry=load_plugins(), embedded_workers=False)
     with BackgroundServer(app) as server, httpx.Client(base_url=server.url, timeout=120) as http:
@@ -190,11 +179,11 @@ def main() -> None:
         return
     name = f"storno_bench_{uuid.uuid4().hex[:12]}"
     base, _, _ = server.rpartition("/")
-    admin(server, f'CREATE DATABASE "{name}"')
+    execute(server, f'CREATE DATABASE "{name}"')
     try:
         run(f"{base}/{name}", args.count, args.requests, data_dir, args.custom_plans)
     finally:
-        admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.sql import execute
+
 os.environ.setdefault("STORNO_ENV", "development")  # the development licence; simulators only
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,19 +37,6 @@ def artifacts_dir() -> Path:
     if not path.is_dir():
         pytest.skip("the official artefacts (../shared/conformance or STORNO_ARTIFACTS_DIR) are not available")
     return path
-
-
-def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
 
 
 def _migrate(url: str, data_dir: Path) -> None:
@@ -77,14 +66,14 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     if PG_URL:
         name = f"storno_template_{uuid.uuid4().hex[:12]}"
         base, _, _ = PG_URL.rpartition("/")
-        _admin(PG_URL, f'CREATE DATABASE "{name}"')
+        execute(PG_URL, f'CREATE DATABASE "{name}"')
         _migrate(f"{base}/{name}", work)
         templates["postgres"] = name
     try:
         yield templates
     finally:
         if PG_URL:
-            _admin(PG_URL, f'DROP DATABASE IF EXISTS "{templates["postgres"]}" WITH (FORCE)')
+            execute(PG_URL, f'DROP DATABASE IF EXISTS "{templates["postgres"]}" WITH (FORCE)')
 
 
 @pytest.fixture(params=ENGINES)
@@ -98,11 +87,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templa
         return
     name = f"storno_test_{uuid.uuid4().hex[:12]}"
     base, _, _ = PG_URL.rpartition("/")
-    _admin(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{migrated_templates["postgres"]}"')
+    execute(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{migrated_templates["postgres"]}"')
     try:
         yield f"{base}/{name}"
     finally:
-        _admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ fixture of ``tests/conftest.py``).
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,29 +19,10 @@ import pytest
 
 from tests.contract.openapi import Spec, check
 from tests.support.appliance import CLIENT, COMPANY, running_appliance
+from tests.support.sql import execute
 
 PASSWORD = "a-long-password-1"
 LINE = {"description": "Consultanță", "quantity": "2", "unitPrice": "100.00", "vatRate": "21", "unitOfMeasure": "ore"}
-
-
-def execute(database_url: str, sql: str) -> None:
-    """Run one statement on the appliance's database from the test thread (the app's own pool
-    lives in the server's event loop)."""
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as conn:
-            conn.execute(sql)
-        return
-
-    async def run() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(database_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
 
 
 @dataclass
