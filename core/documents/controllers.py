@@ -30,7 +30,7 @@ from core.documents import responses as r
 from core.documents.pdf_config import PdfTemplateConfigIn
 from core.errors import NotFound
 
-__all__ = ["ROUTES", "AttachmentController", "CompanyLogoController", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController"]
+__all__ = ["ROUTES", "AttachmentController", "CompanyLogoController", "DeliveryNotePdfController", "InvoicePdfController", "PdfTemplateConfigController", "ProformaPdfController", "rendered_pdf"]
 
 Language = Literal["ro", "en", "de", "fr"]
 
@@ -50,11 +50,13 @@ def _pdf_response(content: bytes, filename: str, disposition: str = "attachment"
     return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
-async def _rendered(request: Request, company_id: str, view: dict[str, Any]) -> Response[bytes]:
-    """The print ``view`` rendered with the company's PDF template, as an attachment."""
+async def rendered_pdf(request: Request, company_id: str, view: dict[str, Any], disposition: str = "attachment") -> Response[bytes]:
+    """The print ``view`` rendered (in a worker thread) with the company's PDF template, as an
+    ``application/pdf`` response named by :func:`core.documents.pdf.pdf_filename` (``disposition``
+    ``attachment`` or ``inline``)."""
     options = await pdf_config.get_options(company_id, request.app.state.services.store)
     content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=_data_dir(request), company_id=company_id)
-    return _pdf_response(content, pdf.pdf_filename(view))
+    return _pdf_response(content, pdf.pdf_filename(view), disposition)
 
 
 async def _uploaded(part: Any) -> tuple[UploadFile | None, bytes | None]:
@@ -92,7 +94,7 @@ class InvoicePdfController(Controller):
         language: Annotated[Language | None, QueryParameter(description="Override the document's language.")] = None,
     ) -> Response[bytes]:
         """The PDF in the document's language (or ``?language=``), as an attachment."""
-        return await _rendered(request, ctx.company_id, await invoice_view(request, ctx.company_id, invoice_id, language))
+        return await rendered_pdf(request, ctx.company_id, await invoice_view(request, ctx.company_id, invoice_id, language))
 
 
 async def _document_pdf(request: Request, company_id: str, kind: str, service: Any, document_id: str, language: str | None) -> Response[bytes]:
@@ -103,7 +105,7 @@ async def _document_pdf(request: Request, company_id: str, kind: str, service: A
     row = await service.get(company_id, document_id)
     client = await Client.select().where(Client.id == row["client"]).first().run() if row.get("client") else None
     view = pdf.view_of_document(kind, {**row, "language": language or row.get("language") or "ro"}, await service.lines(document_id), await _company(company_id), client)
-    return await _rendered(request, company_id, view)
+    return await rendered_pdf(request, company_id, view)
 
 
 class DeliveryNotePdfController(Controller):

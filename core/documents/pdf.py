@@ -215,7 +215,7 @@ def render_pdf(view: dict[str, Any], options: PdfOptions, *, data_dir: Path | No
 
 
 #: File name prefix per document type (anything else is an invoice).
-_FILE_KINDS = {"credit_note": "credit-note", "proforma": "proforma", "delivery_note": "delivery-note"}
+_FILE_KINDS = {"credit_note": "credit-note", "proforma": "proforma", "delivery_note": "delivery-note", "receipt": "bon"}
 
 
 def pdf_filename(view: dict[str, Any]) -> str:

@@ -8,8 +8,6 @@ delete, issue, cancel, refund. Every response body is a declared Struct of
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -20,12 +18,12 @@ from core.api import json as j
 from core.api.params import ClientId, Ctx, DateFrom, DateTo, Limit, Page
 from core.auth.permissions import require
 from core.auth.tables import Company
-from core.documents import pdf, pdf_config
+from core.documents.controllers import rendered_pdf
 from core.invoicing import responses
 from core.invoicing.schemas import invoice_json
 from core.masterdata.tables import Client
 from core.receipts import refunds
-from core.receipts.printing import receipt_filename, receipt_view
+from core.receipts.printing import receipt_view
 from core.receipts.schemas import ReceiptIn, ReceiptOut, ReceiptPage, RefundIn, receipt_json, receipt_row_json
 from core.receipts.service import ReceiptService
 
@@ -167,10 +165,7 @@ class ReceiptController(Controller):
             row, await service.lines(receipt_id), company=company, client=client, parent=parent,
             language=language or row.get("language") or "ro",
         )
-        options = await pdf_config.get_options(ctx.company_id, request.app.state.services.store)
-        data_dir = Path(request.app.state.settings.data_dir)
-        content = await asyncio.to_thread(pdf.render_pdf, view, options, data_dir=data_dir, company_id=ctx.company_id)
-        return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{receipt_filename(row["number"])}"'})
+        return await rendered_pdf(request, ctx.company_id, view, "inline")
 
 
 ROUTES = [ReceiptController]

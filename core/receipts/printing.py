@@ -13,7 +13,7 @@ from typing import Any
 from core.documents import pdf
 from core.money import from_minor
 
-__all__ = ["receipt_view", "receipt_filename"]
+__all__ = ["receipt_view"]
 
 
 def _buyer(row: dict[str, Any], client: dict[str, Any] | None) -> dict[str, Any]:
@@ -53,8 +53,3 @@ def receipt_view(
         "tenders": [(label, value) for label, value in tenders if value is not None],
     }
     return view
-
-
-def receipt_filename(number: str) -> str:
-    """``bon-<number>.pdf`` with characters unsafe in a header replaced by ``_``."""
-    return "bon-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in number) + ".pdf"
