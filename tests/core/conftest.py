@@ -128,3 +128,13 @@ async def owner(api: AsyncTestClient) -> Tenant:
     tenant = await register(api, "owner@alfa.ro", firstName="Ana", lastName="Pop", organizationName="Alfa")
     await add_company(api, tenant)
     return tenant
+
+
+@pytest.fixture
+async def two_orgs(settings: Any) -> AsyncIterator[tuple[AsyncTestClient, Tenant, Tenant]]:
+    """``(api, a, b)``: organisations A (first run) and B (open registration), each with one
+    company (:func:`tests.support.tenants.two_companies`)."""
+    from tests.support.tenants import two_companies  # it imports this module
+
+    async with two_companies(settings) as orgs:
+        yield orgs

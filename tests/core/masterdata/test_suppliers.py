@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from tests.core.conftest import ok
-from tests.support.tenants import two_companies
 
 SUPPLIER = {
     "name": "Furnizor Ţesături SRL",
@@ -22,13 +19,6 @@ SUPPLIER = {
     "email": "office@furnizor.ro",
     "bankAccount": "RO49AAAA1B31007593840000",
 }
-
-
-@pytest.fixture
-async def two_orgs(settings):
-    """Organisations A (first run) and B (open registration), each with one company."""
-    async with two_companies(settings) as orgs:
-        yield orgs
 
 
 async def test_supplier_create_update_delete(owner, api):

@@ -9,13 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pypdf
-import pytest
 
 from core.auth.tables import Membership
 from tests.core.conftest import in_app, ok
 from tests.support.appliance import running_appliance
 from tests.support.transitions import advance, assert_refused
-from tests.support.tenants import two_companies
 
 BASE = "/api/v1/receipts"
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -313,13 +311,6 @@ def test_pdf_in_the_receipt_language_with_diacritics(settings, registry):
         refund = _refund(app.http, receipt["id"]).json()
         text = _text(app.http.get(f"{BASE}/{refund['id']}/pdf").content)
         assert "Bon fiscal storno" in text and receipt["number"] in text and refund["number"] in text and "-30,31 RON" in text
-
-
-@pytest.fixture
-async def two_orgs(settings):
-    """Organisations A (first run) and B (open registration), each with one company."""
-    async with two_companies(settings) as orgs:
-        yield orgs
 
 
 async def test_other_organisations_company_is_403_and_roles_are_enforced(two_orgs):
