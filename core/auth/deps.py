@@ -127,7 +127,18 @@ async def _refuse_writes_to_path_company(request: Request, caller: Caller) -> No
         (Company.id == company_id) & Company.deleted_at.is_null()
     ).first()
     if row is not None and row["organisation"] == caller.organisation_id:
-        await refuse_writes(request.method, template, company_id)
+        await _refuse_writes_once(request, company_id)
+
+
+async def _refuse_writes_once(request: Request, company_id: str) -> None:
+    """:func:`refuse_writes` for ``company_id`` at most once per request: a route such as
+    ``/api/v1/companies/{company_id}/einvoice-config`` takes both dependencies, and the read-only
+    ranking (a count and a scan of the companies) need not run twice for the same company."""
+    checked: set[str] = request.state.setdefault("_writable_companies", set())
+    if company_id in checked:
+        return
+    await refuse_writes(request.method, request.scope.get("path_template") or request.url.path, company_id)
+    checked.add(company_id)
 
 
 def _visible(caller: Caller, company_id: str) -> bool:
@@ -177,7 +188,7 @@ async def provide_company(
         row = rows[0]
         if not _visible(caller, row["id"]):
             raise Forbidden("Permission denied.")
-    await refuse_writes(request.method, request.scope.get("path_template") or request.url.path, row["id"])
+    await _refuse_writes_once(request, row["id"])
     return CompanyContext(
         caller=caller,
         company_id=row["id"],
