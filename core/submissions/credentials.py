@@ -56,6 +56,17 @@ class DbCredentialStore:
         self.created_by = created_by
         self.label = label
 
+    def __eq__(self, other: object) -> bool:
+        # One company's credentials at one provider are one thing, whichever store object reads
+        # them: transports key their token-refresh lock by the store, so two stores of the same
+        # company must share it (else two tasks could spend the same refresh token).
+        if not isinstance(other, DbCredentialStore):
+            return NotImplemented
+        return (self.company_id, self.provider) == (other.company_id, other.provider)
+
+    def __hash__(self) -> int:
+        return hash((DbCredentialStore, self.company_id, self.provider))
+
     def _where(self):
         return (ProviderCredential.company == self.company_id) & (ProviderCredential.provider == self.provider)
 
