@@ -521,27 +521,12 @@ def test_settings_from_the_environment_section():
     assert AnafSettings().oauth_url == "https://logincert.anaf.ro/anaf-oauth2/v1"
 
 
-async def test_two_stores_of_one_company_refresh_its_token_once(sim, settings):
+async def test_two_stores_of_one_company_share_its_refresh_lock():
     """Core builds a new credential store per submission and per sync; transports of one company
-    must still serialise their refresh, or two would spend the same refresh token."""
-    from core import crypto
-    from core.auth.tables import Company, Organisation
-    from core.db import engine as db
+    must still serialise their token refresh, or two would spend the same refresh token."""
     from core.submissions.credentials import DbCredentialStore
+    from plugins.anaf.oauth import _lock_for
 
-    crypto.activate(crypto.keyring_for(settings.encryption_key))
-    await db.connect(settings)
-    try:
-        org = Organisation(name="Org", slug="org")
-        await Organisation.insert(org)
-        company = Company(organisation=org.id, name="Co", cif=SELLER)
-        await Company.insert(company)
-        await DbCredentialStore(company.id, "anaf").save(issue_credentials(sim, expires_in=60))
-        async with make_client(sim, DbCredentialStore(company.id, "anaf")) as first, make_client(
-            sim, DbCredentialStore(company.id, "anaf")
-        ) as second:
-            await asyncio.gather(*(c.list_messages(SELLER, days=1) for c in (first, second, first, second)))
-        assert len(rest_calls(sim, "token")) == 1
-        assert len(rest_calls(sim, "listaMesajeFactura")) == 4
-    finally:
-        await db.disconnect()
+    first, second = DbCredentialStore("company-1", "anaf"), DbCredentialStore("company-1", "anaf")
+    assert _lock_for(first) is _lock_for(second)
+    assert _lock_for(DbCredentialStore("company-2", "anaf")) is not _lock_for(first)
